@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* model.c -- stage 3: components, host-only spread and the border
+ * reachability of every uplink and patch port (see model.h). */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+static int
+cmp_mac(const void *a, const void *b)
+{
+    return memcmp(a, b, sizeof(struct mac));
+}
+
+void
+model_addrs_add_port(struct model_addrs *a, const struct topo_port *p)
+{
+    a->macs = fc_xgrow(a->macs, &a->cap_macs, a->n_macs, sizeof *a->macs);
+    a->macs[a->n_macs++] = p->mac;
+    const struct prefix_set *sets[] = { &p->ipv4, &p->ipv6, &p->link_local,
+                                        &p->extra };
+    for (size_t s = 0; s < 4; s++) {
+        for (size_t i = 0; i < sets[s]->n; i++) {
+            prefix_set_add(&a->ips, &sets[s]->p[i]);
+        }
+    }
+}
+
+void
+model_addrs_finish(struct model_addrs *a)
+{
+    size_t n = 0;
+
+    if (a->n_macs > 1) {
+        qsort(a->macs, a->n_macs, sizeof *a->macs, cmp_mac);
+    }
+    for (size_t i = 0; i < a->n_macs; i++) {
+        if (!n || !mac_equal(&a->macs[n - 1], &a->macs[i])) {
+            a->macs[n++] = a->macs[i];
+        }
+    }
+    a->n_macs = n;
+    prefix_set_sort_unique(&a->ips);
+}
+
+bool
+model_addrs_has_mac(const struct model_addrs *a, const struct mac *m)
+{
+    return bsearch(m, a->macs, a->n_macs, sizeof *a->macs, cmp_mac)
+           != NULL;
+}
+
+void
+model_addrs_destroy(struct model_addrs *a)
+{
+    free(a->macs);
+    prefix_set_destroy(&a->ips);
+    memset(a, 0, sizeof *a);
+}
+
+/* Adds everything pinned on 'br' and on the bridges reached from it
+ * through its patch ports other than 'via' to 'a'; sets '*outside' if an
+ * uplink is among them. */
+static void
+collect_behind(const struct topo_bridge *br, const struct topo_port *via,
+               struct model_addrs *a, bool *outside)
+{
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct topo_port *p = br->ports[i];
+
+        if (topo_port_is_pinned(p)) {
+            model_addrs_add_port(a, p);
+        } else if (p->role == TOPO_UPLINK) {
+            *outside = true;
+        } else if (p->role == TOPO_PATCH && p != via && p->peer) {
+            collect_behind(p->peer->bridge, p->peer, a, outside);
+        }
+    }
+}
+
+/* Marks the component of 'br' with 'comp'. */
+static void
+mark_component(struct model *m, const struct topo_bridge *br, size_t comp,
+               bool *seen)
+{
+    if (seen[br->index]) {
+        return;
+    }
+    seen[br->index] = true;
+    m->bridges[br->index].component = comp;
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct topo_port *p = br->ports[i];
+        if (p->role == TOPO_PATCH && p->peer) {
+            mark_component(m, p->peer->bridge, comp, seen);
+        }
+    }
+}
+
+struct model *
+model_build(const struct topo *t)
+{
+    struct model *m = fc_xzalloc(sizeof *m);
+    bool *seen = fc_xzalloc(t->n_bridges + 1);
+    size_t n_comp = 0;
+
+    m->topo = t;
+    m->n_bridges = t->n_bridges;
+    m->bridges = fc_xzalloc((t->n_bridges + 1) * sizeof *m->bridges);
+
+    for (size_t i = 0; i < t->n_bridges; i++) {
+        m->bridges[i].br = t->bridges[i];
+    }
+    for (size_t i = 0; i < t->n_bridges; i++) {
+        if (!seen[i]) {
+            mark_component(m, t->bridges[i], n_comp++, seen);
+        }
+    }
+    /* Host-only spreads over the whole component: nothing from a
+     * host-only bridge, or a bridge patched to it, may leave through an
+     * uplink. */
+    for (size_t c = 0; c < n_comp; c++) {
+        bool ho = false;
+        for (size_t i = 0; i < t->n_bridges; i++) {
+            ho |= m->bridges[i].component == c && t->bridges[i]->host_only;
+        }
+        for (size_t i = 0; i < t->n_bridges; i++) {
+            if (m->bridges[i].component == c) {
+                m->bridges[i].host_only = ho;
+            }
+        }
+    }
+
+    for (size_t i = 0; i < t->n_bridges; i++) {
+        struct model_bridge *mb = &m->bridges[i];
+        const struct topo_bridge *br = t->bridges[i];
+
+        for (size_t j = 0; j < br->n_ports; j++) {
+            if (topo_port_is_pinned(br->ports[j])) {
+                model_addrs_add_port(&mb->local, br->ports[j]);
+            }
+        }
+        model_addrs_finish(&mb->local);
+
+        mb->borders = fc_xzalloc((br->n_ports + 1) * sizeof *mb->borders);
+        for (size_t j = 0; j < br->n_ports; j++) {
+            const struct topo_port *p = br->ports[j];
+            struct model_border *b = &mb->borders[j];
+            bool dummy = false;
+
+            if (!topo_port_is_border(p)) {
+                continue;
+            }
+            b->port = p;
+            if (p->role == TOPO_UPLINK) {
+                b->outside = true;
+            } else if (p->peer) {
+                collect_behind(p->peer->bridge, p->peer, &b->behind,
+                               &b->outside);
+            }
+            /* The near side: this bridge and everything reached from it
+             * through its other patch ports. */
+            collect_behind(br, p, &b->near, &dummy);
+            model_addrs_finish(&b->behind);
+            model_addrs_finish(&b->near);
+        }
+    }
+    free(seen);
+    return m;
+}
+
+const struct model_border *
+model_border(const struct model *m, const struct topo_port *p)
+{
+    const struct model_border *b
+        = &m->bridges[p->bridge->index].borders[p->index];
+    return b->port ? b : NULL;
+}
+
+void
+model_destroy(struct model *m)
+{
+    if (!m) {
+        return;
+    }
+    for (size_t i = 0; i < m->n_bridges; i++) {
+        struct model_bridge *mb = &m->bridges[i];
+        const struct topo_bridge *br = mb->br;
+        for (size_t j = 0; j < br->n_ports; j++) {
+            model_addrs_destroy(&mb->borders[j].behind);
+            model_addrs_destroy(&mb->borders[j].near);
+        }
+        free(mb->borders);
+        model_addrs_destroy(&mb->local);
+    }
+    free(m->bridges);
+    free(m);
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pipe-border.c -- the border checks: tables 30 and 31 (what may enter
+ * through an uplink or patch port) and the border half of table 60 (what
+ * may leave through one).
+ *
+ * The model (model.h) knows, for every border port, the pinned MACs and
+ * addresses that lie behind it and whether the outside (an uplink) does.
+ * Two cases:
+ *
+ *   - Only pinned addresses lie behind (a patch to bridges without an
+ *     uplink): ingress must come from one of them, egress must go to one
+ *     of them (or be broadcast/multicast); everything else is dropped.
+ *   - The outside lies behind: anything may come in except what claims to
+ *     be a pinned address of the near side, and nothing addressed to a
+ *     near-side address may leave.  That is what stops a LAN host, or a
+ *     guest of another bridge, from posing as a guest of this one.
+ *
+ * Host-only components drop everything that crosses an uplink, both ways,
+ * whatever else the topology says. */
+#include "pipe-priv.h"
+
+#include <inttypes.h>
+#include <sys/socket.h>
+
+/* Emits the per-address L3 flows of table 31 (ingress, sources) or 60
+ * (egress, destinations) for 'addrs'. */
+static void
+l3_flows(struct pctx *c, const struct topo_port *p, bool ingress,
+         const struct model_addrs *addrs, uint16_t prio,
+         enum pipe_kind kind, const char *actions)
+{
+    const char *ref = px_ref(c, p);
+    char buf[PREFIX_STRLEN];
+
+    for (size_t i = 0; i < addrs->ips.n; i++) {
+        const struct prefix *a = &addrs->ips.p[i];
+        px_addr(a, buf);
+        if (a->family == AF_INET) {
+            if (ingress) {
+                px_flow(c, PIPE_T_BORDER_L3, prio, kind, p, actions,
+                        "in_port=%s,arp,arp_spa=%s", ref, buf);
+                px_flow(c, PIPE_T_BORDER_L3, prio, kind, p, actions,
+                        "in_port=%s,ip,nw_src=%s", ref, buf);
+            } else {
+                px_flow(c, PIPE_T_EGRESS, prio, kind, p, actions,
+                        "reg1=%"PRIu32",arp,arp_tpa=%s", p->id, buf);
+                px_flow(c, PIPE_T_EGRESS, prio, kind, p, actions,
+                        "reg1=%"PRIu32",ip,nw_dst=%s", p->id, buf);
+            }
+        } else if (ingress) {
+            px_flow(c, PIPE_T_BORDER_L3, prio, kind, p, actions,
+                    "in_port=%s,ipv6,ipv6_src=%s", ref, buf);
+        } else {
+            px_flow(c, PIPE_T_EGRESS, prio, kind, p, actions,
+                    "reg1=%"PRIu32",ipv6,ipv6_dst=%s", p->id, buf);
+        }
+    }
+}
+
+static void
+border_port(struct pctx *c, const struct topo_port *p,
+            const struct model_border *b)
+{
+    const char *ref = px_ref(c, p);
+    char to_l3[32], to_respond[32], to_output[32];
+    char mac[MAC_STRLEN];
+
+    snprintf(to_l3, sizeof to_l3, "resubmit(,%d)", PIPE_T_BORDER_L3);
+    snprintf(to_respond, sizeof to_respond, "resubmit(,%d)",
+             PIPE_T_RESPOND);
+    snprintf(to_output, sizeof to_output, "resubmit(,%d)", PIPE_T_OUTPUT);
+
+    if (c->mb->host_only && p->role == TOPO_UPLINK) {
+        px_flow(c, PIPE_T_BORDER_L2, 300, PIPE_K_HOST_ONLY, p,
+                px_drop(c, PIPE_K_HOST_ONLY, p), "in_port=%s", ref);
+        px_flow(c, PIPE_T_EGRESS, 250, PIPE_K_HOST_ONLY, p,
+                px_drop(c, PIPE_K_HOST_ONLY, p), "reg1=%"PRIu32, p->id);
+        return;
+    }
+
+    if (b->outside) {
+        /* Ingress: anything but the near side's identities. */
+        for (size_t i = 0; i < b->near.n_macs; i++) {
+            px_flow(c, PIPE_T_BORDER_L2, 200, PIPE_K_BORDER_INGRESS, p,
+                    px_drop(c, PIPE_K_BORDER_INGRESS, p),
+                    "in_port=%s,dl_src=%s", ref,
+                    mac_format(&b->near.macs[i], mac));
+        }
+        px_flow(c, PIPE_T_BORDER_L2, 100, PIPE_K_BORDER_INGRESS, p, to_l3,
+                "in_port=%s", ref);
+        l3_flows(c, p, true, &b->near, 200, PIPE_K_BORDER_INGRESS,
+                 px_drop(c, PIPE_K_BORDER_INGRESS, p));
+        px_flow(c, PIPE_T_BORDER_L3, 100, PIPE_K_BORDER_INGRESS, p,
+                to_respond, "in_port=%s", ref);
+
+        /* Egress: nothing addressed to the near side. */
+        l3_flows(c, p, false, &b->near, 200, PIPE_K_BORDER_EGRESS,
+                 px_drop(c, PIPE_K_BORDER_EGRESS, p));
+        px_flow(c, PIPE_T_EGRESS, 100, PIPE_K_BORDER_EGRESS, p, to_output,
+                "reg1=%"PRIu32, p->id);
+        return;
+    }
+
+    /* Only pinned addresses behind: allow exactly those. */
+    for (size_t i = 0; i < b->behind.n_macs; i++) {
+        px_flow(c, PIPE_T_BORDER_L2, 200, PIPE_K_BORDER_INGRESS, p, to_l3,
+                "in_port=%s,dl_src=%s", ref,
+                mac_format(&b->behind.macs[i], mac));
+    }
+    px_flow(c, PIPE_T_BORDER_L2, 100, PIPE_K_BORDER_INGRESS, p,
+            px_drop(c, PIPE_K_BORDER_INGRESS, p), "in_port=%s", ref);
+
+    l3_flows(c, p, true, &b->behind, 200, PIPE_K_BORDER_INGRESS,
+             to_respond);
+    /* What a host behind does before it has an address. */
+    px_flow(c, PIPE_T_BORDER_L3, 200, PIPE_K_BORDER_INGRESS, p, to_respond,
+            "in_port=%s,arp,arp_spa=0.0.0.0,arp_op=1", ref);
+    px_flow(c, PIPE_T_BORDER_L3, 200, PIPE_K_BORDER_INGRESS, p, to_respond,
+            "in_port=%s,udp,nw_src=0.0.0.0,nw_dst=255.255.255.255,"
+            "tp_src=68,tp_dst=67", ref);
+    px_flow(c, PIPE_T_BORDER_L3, 200, PIPE_K_BORDER_INGRESS, p, to_respond,
+            "in_port=%s,icmp6,ipv6_src=::,icmp_type=135", ref);
+    px_flow(c, PIPE_T_BORDER_L3, 200, PIPE_K_BORDER_INGRESS, p, to_respond,
+            "in_port=%s,icmp6,ipv6_src=::,icmp_type=143", ref);
+    px_flow(c, PIPE_T_BORDER_L3, 100, PIPE_K_BORDER_INGRESS, p,
+            px_drop(c, PIPE_K_BORDER_INGRESS, p), "in_port=%s", ref);
+
+    l3_flows(c, p, false, &b->behind, 200, PIPE_K_BORDER_EGRESS, to_output);
+    /* Broadcast and multicast may cross to pinned hosts. */
+    px_flow(c, PIPE_T_EGRESS, 200, PIPE_K_BORDER_EGRESS, p, to_output,
+            "reg1=%"PRIu32",ip,nw_dst=224.0.0.0/4", p->id);
+    px_flow(c, PIPE_T_EGRESS, 200, PIPE_K_BORDER_EGRESS, p, to_output,
+            "reg1=%"PRIu32",ip,nw_dst=255.255.255.255", p->id);
+    px_flow(c, PIPE_T_EGRESS, 200, PIPE_K_BORDER_EGRESS, p, to_output,
+            "reg1=%"PRIu32",ipv6,ipv6_dst=ff00::/8", p->id);
+    for (size_t i = 0; i < c->br->subnets.n; i++) {
+        const struct prefix *net = &c->br->subnets.p[i];
+        struct prefix bc;
+        char buf[PREFIX_STRLEN];
+        if (net->family == AF_INET && net->plen < 31) {
+            prefix_broadcast(net, &bc);
+            px_flow(c, PIPE_T_EGRESS, 200, PIPE_K_BORDER_EGRESS, p,
+                    to_output, "reg1=%"PRIu32",ip,nw_dst=%s", p->id,
+                    px_addr(&bc, buf));
+        }
+    }
+    /* ARP requests for an address behind were answered by the far side's
+     * responder; a broadcast ARP for one that is not behind cannot be
+     * answered there either. */
+    px_flow(c, PIPE_T_EGRESS, 100, PIPE_K_BORDER_EGRESS, p,
+            px_drop(c, PIPE_K_BORDER_EGRESS, p), "reg1=%"PRIu32, p->id);
+}
+
+void
+pipe_build_border(struct pctx *c)
+{
+    for (size_t i = 0; i < c->br->n_ports; i++) {
+        const struct topo_port *p = c->br->ports[i];
+        const struct model_border *b = model_border(c->m, p);
+        if (b && px_present(c, p)) {
+            border_port(c, p, b);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pipe-guard.c -- tables 10 (source guard) and 11 (protocol guard) for
+ * guest and host ports: the anti-spoofing core.
+ *
+ * Table 10 pins the network-layer source: ARP sender address, IPv4 and
+ * IPv6 source must be one of the port's addresses (its allowed_extra
+ * prefixes included), with three exceptions a booting host needs: ARP
+ * probes from 0.0.0.0 (RFC 5227), DHCPv4 DISCOVER/REQUEST from 0.0.0.0
+ * when the port has "dhcp", and :: for duplicate address detection (NS)
+ * and the MLD report that goes with it.  Everything else that is not ARP,
+ * IPv4 or IPv6 is dropped.
+ *
+ * Table 11 checks what the source does not cover: the MAC inside ARP
+ * (arp_sha) and inside NS/NA options (nd_sll, nd_tll), the NA target (a
+ * port may only advertise its own addresses, which stops ND spoofing even
+ * with the override flag), hop limit 255 on ND (RFC 4861), and the server
+ * roles a guest never has: DHCPv4 server (udp 67), router advertisement and
+ * redirect, DHCPv6 server (udp 547), unless the host port's "services"
+ * grant them. */
+#include "pipe-priv.h"
+
+#include <sys/socket.h>
+
+static void
+source_guard(struct pctx *c, const struct topo_port *p)
+{
+    const char *ref = px_ref(c, p);
+    char buf[PREFIX_STRLEN];
+    char next[32];
+
+    snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_PROTOCOL);
+
+    /* ARP. */
+    for (size_t i = 0; i < p->ipv4.n; i++) {
+        px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_ARP_GUARD, p, next,
+                "in_port=%s,arp,arp_spa=%s", ref,
+                px_addr(&p->ipv4.p[i], buf));
+    }
+    for (size_t i = 0; i < p->extra.n; i++) {
+        if (p->extra.p[i].family == AF_INET) {
+            px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_ARP_GUARD, p, next,
+                    "in_port=%s,arp,arp_spa=%s", ref,
+                    px_addr(&p->extra.p[i], buf));
+        }
+    }
+    px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_ARP_GUARD, p, next,
+            "in_port=%s,arp,arp_spa=0.0.0.0,arp_op=1", ref);
+    px_flow(c, PIPE_T_SOURCE, 100, PIPE_K_ARP_GUARD, p,
+            px_drop(c, PIPE_K_ARP_GUARD, p), "in_port=%s,arp", ref);
+
+    /* IPv4. */
+    for (size_t i = 0; i < p->ipv4.n; i++) {
+        px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_IPV4_GUARD, p, next,
+                "in_port=%s,ip,nw_src=%s", ref,
+                px_addr(&p->ipv4.p[i], buf));
+    }
+    for (size_t i = 0; i < p->extra.n; i++) {
+        if (p->extra.p[i].family == AF_INET) {
+            px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_IPV4_GUARD, p, next,
+                    "in_port=%s,ip,nw_src=%s", ref,
+                    px_addr(&p->extra.p[i], buf));
+        }
+    }
+    if (p->dhcp) {
+        px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_IPV4_GUARD, p, next,
+                "in_port=%s,udp,nw_src=0.0.0.0,nw_dst=255.255.255.255,"
+                "tp_src=68,tp_dst=67", ref);
+    }
+    px_flow(c, PIPE_T_SOURCE, 100, PIPE_K_IPV4_GUARD, p,
+            px_drop(c, PIPE_K_IPV4_GUARD, p), "in_port=%s,ip", ref);
+
+    /* IPv6. */
+    const struct prefix_set *sets[] = { &p->ipv6, &p->link_local,
+                                        &p->extra };
+    for (size_t s = 0; s < 3; s++) {
+        for (size_t i = 0; i < sets[s]->n; i++) {
+            if (sets[s]->p[i].family == AF_INET6) {
+                px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_IPV6_GUARD, p, next,
+                        "in_port=%s,ipv6,ipv6_src=%s", ref,
+                        px_addr(&sets[s]->p[i], buf));
+            }
+        }
+    }
+    /* Duplicate address detection: NS from ::, and the MLDv2 report a
+     * host sends from :: while it joins the solicited-node group. */
+    px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_IPV6_GUARD, p, next,
+            "in_port=%s,icmp6,ipv6_src=::,icmp_type=135", ref);
+    px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_IPV6_GUARD, p, next,
+            "in_port=%s,icmp6,ipv6_src=::,icmp_type=143", ref);
+    px_flow(c, PIPE_T_SOURCE, 100, PIPE_K_IPV6_GUARD, p,
+            px_drop(c, PIPE_K_IPV6_GUARD, p), "in_port=%s,ipv6", ref);
+
+    px_flow(c, PIPE_T_SOURCE, 50, PIPE_K_ETHERTYPE_GUARD, p,
+            px_drop(c, PIPE_K_ETHERTYPE_GUARD, p), "in_port=%s", ref);
+}
+
+static void
+protocol_guard(struct pctx *c, const struct topo_port *p)
+{
+    const char *ref = px_ref(c, p);
+    char mac[MAC_STRLEN], buf[PREFIX_STRLEN];
+    char next[32];
+
+    snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_RESPOND);
+    mac_format(&p->mac, mac);
+
+    /* The MAC inside ARP. */
+    px_flow(c, PIPE_T_PROTOCOL, 200, PIPE_K_ARP_SHA_GUARD, p, next,
+            "in_port=%s,arp,arp_sha=%s", ref, mac);
+    px_flow(c, PIPE_T_PROTOCOL, 100, PIPE_K_ARP_SHA_GUARD, p,
+            px_drop(c, PIPE_K_ARP_SHA_GUARD, p), "in_port=%s,arp", ref);
+
+    /* Server and router roles. */
+    if (!(p->services & TOPO_SVC_DHCP)) {
+        px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_DHCP_SERVER_GUARD, p,
+                px_drop(c, PIPE_K_DHCP_SERVER_GUARD, p),
+                "in_port=%s,udp,tp_src=67", ref);
+    }
+    if (!(p->services & TOPO_SVC_RA)) {
+        px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_RA_GUARD, p,
+                px_drop(c, PIPE_K_RA_GUARD, p),
+                "in_port=%s,icmp6,icmp_type=134", ref);
+        px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_REDIRECT_GUARD, p,
+                px_drop(c, PIPE_K_REDIRECT_GUARD, p),
+                "in_port=%s,icmp6,icmp_type=137", ref);
+    }
+    if (!(p->services & TOPO_SVC_DHCPV6)) {
+        px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_DHCPV6_SERVER_GUARD, p,
+                px_drop(c, PIPE_K_DHCPV6_SERVER_GUARD, p),
+                "in_port=%s,udp6,tp_src=547", ref);
+    }
+
+    /* Neighbor solicitation: hop limit 255, source link-layer option
+     * absent or the port's own MAC. */
+    px_flow(c, PIPE_T_PROTOCOL, 200, PIPE_K_ND_GUARD, p, next,
+            "in_port=%s,icmp6,icmp_type=135,nw_ttl=255,nd_sll=%s", ref,
+            mac);
+    px_flow(c, PIPE_T_PROTOCOL, 200, PIPE_K_ND_GUARD, p, next,
+            "in_port=%s,icmp6,icmp_type=135,nw_ttl=255,"
+            "nd_sll=00:00:00:00:00:00", ref);
+    px_flow(c, PIPE_T_PROTOCOL, 150, PIPE_K_ND_GUARD, p,
+            px_drop(c, PIPE_K_ND_GUARD, p),
+            "in_port=%s,icmp6,icmp_type=135", ref);
+
+    /* Neighbor advertisement: only for its own addresses, target
+     * link-layer option absent or its own MAC. */
+    const struct prefix_set *sets[] = { &p->ipv6, &p->link_local,
+                                        &p->extra };
+    for (size_t s = 0; s < 3; s++) {
+        for (size_t i = 0; i < sets[s]->n; i++) {
+            const struct prefix *a = &sets[s]->p[i];
+            if (a->family != AF_INET6) {
+                continue;
+            }
+            px_addr(a, buf);
+            px_flow(c, PIPE_T_PROTOCOL, 200, PIPE_K_ND_GUARD, p, next,
+                    "in_port=%s,icmp6,icmp_type=136,nw_ttl=255,"
+                    "nd_target=%s,nd_tll=%s", ref, buf, mac);
+            px_flow(c, PIPE_T_PROTOCOL, 200, PIPE_K_ND_GUARD, p, next,
+                    "in_port=%s,icmp6,icmp_type=136,nw_ttl=255,"
+                    "nd_target=%s,nd_tll=00:00:00:00:00:00", ref, buf);
+        }
+    }
+    px_flow(c, PIPE_T_PROTOCOL, 150, PIPE_K_ND_GUARD, p,
+            px_drop(c, PIPE_K_ND_GUARD, p),
+            "in_port=%s,icmp6,icmp_type=136", ref);
+}
+
+void
+pipe_build_guards(struct pctx *c)
+{
+    char next[32];
+
+    for (size_t i = 0; i < c->br->n_ports; i++) {
+        const struct topo_port *p = c->br->ports[i];
+        if (topo_port_is_pinned(p) && px_present(c, p)) {
+            source_guard(c, p);
+            protocol_guard(c, p);
+        }
+    }
+    snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_RESPOND);
+    px_flow(c, PIPE_T_PROTOCOL, 0, PIPE_K_PASS, NULL, next, "%s", "");
+}

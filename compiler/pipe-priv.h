@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pipe-priv.h -- what the pipeline stage files share: the build context
+ * and the helpers that append flows.  Each pipe-*.c file builds the flows
+ * of one group of tables (see pipe.h for the layout). */
+#ifndef PIPE_PRIV_H
+#define PIPE_PRIV_H 1
+
+#include "pipe.h"
+#include "strbuf.h"
+
+/* State of building one bridge's flows. */
+struct pctx {
+    const struct model *m;              /* Not owned. */
+    const struct model_bridge *mb;      /* Not owned. */
+    const struct topo_bridge *br;       /* Not owned. */
+    const struct pipe_options *opt;     /* Not owned. */
+    struct pipe_bridge *out;            /* Being filled; not owned. */
+    char **refs;        /* Owned: how each port (by index) is written. */
+    bool *present;      /* Owned: whether each port (by index) is on the
+                         * switch; all true offline. */
+    struct strbuf match;                /* Scratch. */
+    struct strbuf act;                  /* Scratch. */
+};
+
+/* Appends a flow.  'actions' is copied; the match is printf-formatted. */
+void px_flow(struct pctx *, uint8_t table, uint16_t priority,
+             enum pipe_kind, const struct topo_port *port,
+             const char *actions, const char *match_fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+/* How port 'p' of this bridge is written in matches and actions. */
+static inline const char *
+px_ref(const struct pctx *c, const struct topo_port *p)
+{
+    return c->refs[p->index];
+}
+
+/* Whether port 'p' of this bridge is on the switch (always offline). */
+static inline bool
+px_present(const struct pctx *c, const struct topo_port *p)
+{
+    return c->present[p->index];
+}
+
+/* The actions of a drop flow of 'kind' about 'port'.  Returns a string
+ * valid until the next call. */
+const char *px_drop(struct pctx *, enum pipe_kind, const struct topo_port *);
+
+/* Formats an address or prefix as ovs-ofctl takes it. */
+const char *px_addr(const struct prefix *, char buf[PREFIX_STRLEN]);
+/* The ovs-ofctl protocol keyword and source-field name of a family. */
+static inline const char *
+px_l3(const struct prefix *p)
+{
+    return p->family == 2 /* AF_INET */ ? "ip" : "ipv6";
+}
+static inline const char *
+px_src(const struct prefix *p)
+{
+    return p->family == 2 ? "nw_src" : "ipv6_src";
+}
+static inline const char *
+px_dst(const struct prefix *p)
+{
+    return p->family == 2 ? "nw_dst" : "ipv6_dst";
+}
+
+/* Stage builders, in table order. */
+void pipe_build_classify(struct pctx *);        /* pipe.c: table 0. */
+void pipe_build_guards(struct pctx *);          /* pipe-guard.c: 10, 11. */
+void pipe_build_responder(struct pctx *);       /* pipe-respond.c: 20, 21. */
+void pipe_build_border(struct pctx *);          /* pipe-border.c: 30, 31,
+                                                 * border egress in 60. */
+void pipe_build_forward(struct pctx *);         /* pipe-forward.c: 40, 50,
+                                                 * 60, 70. */
+
+/* Actions that copy a frame to the mirrors selecting 'p' in direction
+ * 'dir' (TOPO_MIRROR_IN at ingress): appended to 'sb' with a trailing
+ * comma when nonempty.  (pipe-forward.c) */
+void px_mirror_actions(struct pctx *, const struct topo_port *p,
+                       unsigned int dir, struct strbuf *sb);
+
+#endif /* pipe-priv.h */

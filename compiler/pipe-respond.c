@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pipe-respond.c -- tables 20 and 21: the ARP and ND responder.
+ *
+ * The switch itself answers every ARP request and neighbor solicitation
+ * for an address pinned on this bridge, with the owner's MAC, back out of
+ * the port the request came from.  A forged answer from another guest
+ * therefore never matters (and is dropped by the guards anyway), and
+ * requests do not flood the bridge.
+ *
+ * Not answered, passed on instead: requests from the owner itself (its
+ * probes and announcements, RFC 5227, must not see a conflict), duplicate
+ * address detection (NS from ::, the owner answers that), and NS without a
+ * source link-layer address option (there is no option to rewrite into the
+ * target link-layer address; such NS are rare and the owner answers).
+ *
+ * The NA is built in OpenFlow alone (OVN sends NS to its controller): the
+ * NS is turned around (Ethernet and IPv6 addresses), icmpv6_type becomes
+ * 136, nd_reserved gets the solicited and override flags, the option type
+ * becomes 2 (target link-layer address).  OVS checks a set_field's
+ * prerequisites against the flow's match, and nd_tll requires
+ * icmpv6_type=136, so the flow resubmits to table 21, whose flow matches
+ * the rewritten packet and sets nd_tll and outputs it. */
+#include "pipe-priv.h"
+
+#include <sys/socket.h>
+
+static void
+arp_responder(struct pctx *c, const struct topo_port *owner,
+              const struct prefix *a, const struct mac *mac)
+{
+    char ip[PREFIX_STRLEN], m[MAC_STRLEN], next[32];
+
+    px_addr(a, ip);
+    mac_format(mac, m);
+    snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_CONNTRACK);
+    if (owner) {
+        px_flow(c, PIPE_T_RESPOND, 200, PIPE_K_ARP_RESPONDER, owner, next,
+                "in_port=%s,arp,arp_op=1,arp_tpa=%s", px_ref(c, owner), ip);
+    }
+    strbuf_clear(&c->act);
+    strbuf_printf(&c->act,
+                  "move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],"
+                  "set_field:%s->eth_src,"
+                  "set_field:2->arp_op,"
+                  "move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],"
+                  "set_field:%s->arp_sha,"
+                  "move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],"
+                  "set_field:%s->arp_spa,"
+                  "IN_PORT", m, m, ip);
+    px_flow(c, PIPE_T_RESPOND, 100, PIPE_K_ARP_RESPONDER, owner,
+            strbuf_cstr(&c->act), "arp,arp_op=1,arp_tpa=%s", ip);
+}
+
+static void
+nd_responder(struct pctx *c, const struct topo_port *owner,
+             const struct prefix *a, const struct mac *mac, bool router)
+{
+    char ip[PREFIX_STRLEN], m[MAC_STRLEN], next[32];
+
+    px_addr(a, ip);
+    mac_format(mac, m);
+    snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_CONNTRACK);
+    if (owner) {
+        px_flow(c, PIPE_T_RESPOND, 200, PIPE_K_ND_RESPONDER, owner, next,
+                "in_port=%s,icmp6,icmp_type=135,nd_target=%s",
+                px_ref(c, owner), ip);
+    }
+    /* nd_reserved is printed back in decimal: 0x60000000 = solicited +
+     * override, 0xe0000000 = router + solicited + override. */
+    strbuf_clear(&c->act);
+    strbuf_printf(&c->act,
+                  "move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],"
+                  "set_field:%s->eth_src,"
+                  "move:NXM_NX_IPV6_SRC[]->NXM_NX_IPV6_DST[],"
+                  "set_field:%s->ipv6_src,"
+                  "set_field:255->nw_ttl,"
+                  "set_field:136->icmpv6_type,"
+                  "set_field:%s->nd_reserved,"
+                  "set_field:2->nd_options_type,"
+                  "resubmit(,%d)", m, ip,
+                  router ? "3758096384" : "1610612736", PIPE_T_ND_FINISH);
+    px_flow(c, PIPE_T_RESPOND, 100, PIPE_K_ND_RESPONDER, owner,
+            strbuf_cstr(&c->act), "icmp6,icmp_type=135,nd_target=%s", ip);
+    strbuf_clear(&c->act);
+    strbuf_printf(&c->act, "set_field:%s->nd_tll,IN_PORT", m);
+    px_flow(c, PIPE_T_ND_FINISH, 100, PIPE_K_ND_RESPONDER, owner,
+            strbuf_cstr(&c->act), "icmp6,icmp_type=136,nd_target=%s", ip);
+}
+
+void
+pipe_build_responder(struct pctx *c)
+{
+    char next[32];
+
+    snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_CONNTRACK);
+    /* What the responder never answers. */
+    px_flow(c, PIPE_T_RESPOND, 150, PIPE_K_ND_RESPONDER, NULL, next,
+            "icmp6,icmp_type=135,ipv6_src=::");
+    px_flow(c, PIPE_T_RESPOND, 150, PIPE_K_ND_RESPONDER, NULL, next,
+            "icmp6,icmp_type=135,nd_sll=00:00:00:00:00:00");
+
+    for (size_t i = 0; i < c->br->n_ports; i++) {
+        const struct topo_port *p = c->br->ports[i];
+        if (!topo_port_is_pinned(p) || !px_present(c, p)) {
+            continue;
+        }
+        for (size_t k = 0; k < p->ipv4.n; k++) {
+            arp_responder(c, p, &p->ipv4.p[k], &p->mac);
+        }
+        for (size_t k = 0; k < p->ipv6.n; k++) {
+            nd_responder(c, p, &p->ipv6.p[k], &p->mac, false);
+        }
+        for (size_t k = 0; k < p->link_local.n; k++) {
+            nd_responder(c, p, &p->link_local.p[k], &p->mac, false);
+        }
+    }
+    px_flow(c, PIPE_T_RESPOND, 0, PIPE_K_PASS, NULL, next, "%s", "");
+}

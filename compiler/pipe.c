@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pipe.c -- stage 4 driver: rule kinds, cookies, the flow IR, and table 0
+ * (port classification).  The other tables are built by pipe-guard.c,
+ * pipe-respond.c, pipe-border.c and pipe-forward.c. */
+#include "pipe-priv.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static const struct {
+    const char *slug;
+    bool drop;
+    const char *desc;
+} kinds[PIPE_N_KINDS] = {
+#define PIPE_KIND(ENUM, SLUG, DROP, DESC) [PIPE_K_##ENUM] = { SLUG, DROP, DESC },
+    PIPE_KINDS
+#undef PIPE_KIND
+};
+
+const char *
+pipe_kind_slug(enum pipe_kind k)
+{
+    return k < PIPE_N_KINDS ? kinds[k].slug : "?";
+}
+
+const char *
+pipe_kind_description(enum pipe_kind k)
+{
+    return k < PIPE_N_KINDS ? kinds[k].desc : "?";
+}
+
+bool
+pipe_kind_is_drop(enum pipe_kind k)
+{
+    return k < PIPE_N_KINDS && kinds[k].drop;
+}
+
+int
+pipe_kind_from_slug(const char *slug)
+{
+    for (int k = 0; k < PIPE_N_KINDS; k++) {
+        if (!strcmp(kinds[k].slug, slug)) {
+            return k;
+        }
+    }
+    return -1;
+}
+
+uint64_t
+pipe_cookie(enum pipe_kind kind, uint32_t port_id, uint32_t detail)
+{
+    return (PIPE_COOKIE_TAG << 56) | ((uint64_t) kind << 48)
+           | ((uint64_t) (port_id & 0xffffff) << 24) | (detail & 0xffffff);
+}
+
+bool
+pipe_cookie_is_ours(uint64_t cookie)
+{
+    return cookie >> 56 == PIPE_COOKIE_TAG;
+}
+
+enum pipe_kind
+pipe_cookie_kind(uint64_t cookie)
+{
+    return (cookie >> 48) & 0xff;
+}
+
+uint32_t
+pipe_cookie_port(uint64_t cookie)
+{
+    return (cookie >> 24) & 0xffffff;
+}
+
+void
+px_flow(struct pctx *c, uint8_t table, uint16_t priority,
+        enum pipe_kind kind, const struct topo_port *port,
+        const char *actions, const char *match_fmt, ...)
+{
+    struct pipe_bridge *pb = c->out;
+    struct pipe_flow *f;
+    va_list args;
+
+    pb->flows = fc_xgrow(pb->flows, &pb->cap_flows, pb->n_flows,
+                      sizeof *pb->flows);
+    f = &pb->flows[pb->n_flows++];
+    f->table = table;
+    f->priority = priority;
+    f->kind = kind;
+    f->port = port;
+    f->drop = (pipe_kind_is_drop(kind) && !strstr(actions, "resubmit(")
+               && !strstr(actions, "IN_PORT"));
+    f->cookie = pipe_cookie(kind, port ? port->id : 0, 0);
+    strbuf_clear(&c->match);
+    va_start(args, match_fmt);
+    strbuf_vprintf(&c->match, match_fmt, args);
+    va_end(args);
+    f->match = fc_xstrdup(strbuf_cstr(&c->match));
+    f->actions = fc_xstrdup(actions);
+}
+
+const char *
+px_drop(struct pctx *c, enum pipe_kind kind, const struct topo_port *port)
+{
+    /* Drop logging (meter + controller) hooks in here. */
+    return "drop";
+}
+
+const char *
+px_addr(const struct prefix *p, char buf[PREFIX_STRLEN])
+{
+    return prefix_format(p, buf);
+}
+
+/* Table 0: what each ingress port is. */
+void
+pipe_build_classify(struct pctx *c)
+{
+    const struct topo_bridge *br = c->br;
+    struct strbuf mir = STRBUF_INIT;
+    struct strbuf sb = STRBUF_INIT;
+    char mac[MAC_STRLEN];
+
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct topo_port *p = br->ports[i];
+        const char *ref = px_ref(c, p);
+
+        if (!px_present(c, p)) {
+            continue;
+        }
+        strbuf_clear(&mir);
+        if (p->role != TOPO_MONITOR) {
+            px_mirror_actions(c, p, TOPO_MIRROR_IN, &mir);
+        }
+        /* A drop that still gives the mirrors their copy. */
+#define DROP_WITH_MIRROR(KIND)                                  \
+        (strbuf_clear(&sb),                                     \
+         mir.len ? (strbuf_put(&sb, mir.s, mir.len - 1),        \
+                    strbuf_cstr(&sb))                           \
+                 : px_drop(c, KIND, p))
+
+        switch (p->role) {
+        case TOPO_GUEST:
+        case TOPO_HOST:
+            px_flow(c, PIPE_T_CLASSIFY, 300, PIPE_K_VLAN_GUARD, p,
+                    DROP_WITH_MIRROR(PIPE_K_VLAN_GUARD),
+                    "in_port=%s,vlan_tci=0x1000/0x1000", ref);
+            strbuf_clear(&sb);
+            strbuf_printf(&sb, "%sresubmit(,%d)", strbuf_cstr(&mir),
+                          PIPE_T_SOURCE);
+            px_flow(c, PIPE_T_CLASSIFY, 200, PIPE_K_CLASSIFY, p,
+                    strbuf_cstr(&sb), "in_port=%s,dl_src=%s", ref,
+                    mac_format(&p->mac, mac));
+            px_flow(c, PIPE_T_CLASSIFY, 100, PIPE_K_L2_GUARD, p,
+                    DROP_WITH_MIRROR(PIPE_K_L2_GUARD), "in_port=%s", ref);
+            break;
+        case TOPO_UPLINK:
+        case TOPO_PATCH:
+            px_flow(c, PIPE_T_CLASSIFY, 300, PIPE_K_VLAN_GUARD, p,
+                    DROP_WITH_MIRROR(PIPE_K_VLAN_GUARD),
+                    "in_port=%s,vlan_tci=0x1000/0x1000", ref);
+            strbuf_clear(&sb);
+            strbuf_printf(&sb, "%sresubmit(,%d)", strbuf_cstr(&mir),
+                          PIPE_T_BORDER_L2);
+            px_flow(c, PIPE_T_CLASSIFY, 200, PIPE_K_CLASSIFY, p,
+                    strbuf_cstr(&sb), "in_port=%s", ref);
+            break;
+        case TOPO_MONITOR:
+            px_flow(c, PIPE_T_CLASSIFY, 200, PIPE_K_MONITOR_TX, p,
+                    px_drop(c, PIPE_K_MONITOR_TX, p), "in_port=%s", ref);
+            break;
+        }
+#undef DROP_WITH_MIRROR
+    }
+    px_flow(c, PIPE_T_CLASSIFY, 0, PIPE_K_UNKNOWN_PORT, NULL,
+            px_drop(c, PIPE_K_UNKNOWN_PORT, NULL), "%s", "");
+    strbuf_destroy(&mir);
+    strbuf_destroy(&sb);
+}
+
+struct pipe_bridge *
+pipe_build(const struct model *m, const struct topo_bridge *br,
+           const struct pipe_options *opt)
+{
+    static const struct pipe_options no_options;
+    struct pipe_bridge *pb = fc_xzalloc(sizeof *pb);
+    struct pctx c = {
+        .m = m,
+        .mb = &m->bridges[br->index],
+        .br = br,
+        .opt = opt ? opt : &no_options,
+        .out = pb,
+    };
+
+    pb->br = br;
+    c.refs = fc_xzalloc((br->n_ports + 1) * sizeof *c.refs);
+    c.present = fc_xzalloc((br->n_ports + 1) * sizeof *c.present);
+    for (size_t i = 0; i < br->n_ports; i++) {
+        unsigned int n = (c.opt->ofport
+                          ? c.opt->ofport(br->ports[i], c.opt->aux) : 0);
+        c.refs[i] = (n ? fc_xasprintf("%u", n)
+                     : fc_xstrdup(br->ports[i]->name));
+        c.present[i] = n || !c.opt->only_bound;
+    }
+
+    pipe_build_classify(&c);
+    pipe_build_guards(&c);
+    pipe_build_responder(&c);
+    pipe_build_border(&c);
+    pipe_build_forward(&c);
+
+    for (size_t i = 0; i < br->n_ports; i++) {
+        free(c.refs[i]);
+    }
+    free(c.refs);
+    free(c.present);
+    strbuf_destroy(&c.match);
+    strbuf_destroy(&c.act);
+    return pb;
+}
+
+void
+pipe_bridge_destroy(struct pipe_bridge *pb)
+{
+    if (!pb) {
+        return;
+    }
+    for (size_t i = 0; i < pb->n_flows; i++) {
+        free(pb->flows[i].match);
+        free(pb->flows[i].actions);
+    }
+    free(pb->flows);
+    free(pb);
+}
+
+char *
+pipe_flow_rule_name(const struct pipe_bridge *pb, const struct pipe_flow *f)
+{
+    const char *what = (!pipe_kind_is_drop(f->kind) ? ""
+                        : f->drop ? "drop: " : "pass");
+    const char *desc = (pipe_kind_is_drop(f->kind) && !f->drop ? ""
+                        : pipe_kind_description(f->kind));
+
+    if (f->port) {
+        return fc_xasprintf("%s %s/%s: %s%s", pipe_kind_slug(f->kind),
+                            pb->br->name, f->port->name, what, desc);
+    }
+    return fc_xasprintf("%s %s: %s%s", pipe_kind_slug(f->kind),
+                        pb->br->name, what, desc);
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pipe.h -- stage 4: the OpenFlow pipeline as a flow IR.
+ *
+ * The pipeline turns the model into flows: table, priority, match,
+ * actions, cookie and the topology rule each flow implements.  Matches and
+ * actions are kept as ovs-ofctl text (names of ports, or their numbers when
+ * an ofport map is given), which is what `compile --format ofctl` prints,
+ * what libopenvswitch parses for the canonical dump and what the runtime
+ * turns into flow mods.
+ *
+ * Tables (each stage drops what it does not explicitly pass):
+ *
+ *    0  classify    per ingress port: VLAN-tagged frames dropped; guest and
+ *                   host ports must use their own MAC (L2 source guard);
+ *                   border ports go to 30; monitor ports' frames and frames
+ *                   of ports the topology does not know are dropped; mirror
+ *                   copies of what a port sends are taken here.
+ *   10  source      guest/host: ARP sender address, IPv4 and IPv6 source
+ *                   must be the port's own (0.0.0.0 ARP probes, DHCP
+ *                   DISCOVER/REQUEST from 0.0.0.0 when "dhcp", :: for DAD
+ *                   allowed); other ethertypes dropped.
+ *   11  protocol    guest/host: ARP sender MAC = port MAC; NS/NA need hop
+ *                   limit 255, nd_sll/nd_tll of 0 or the port's MAC, NA
+ *                   targets among its addresses; DHCPv4 server, RA,
+ *                   redirect and DHCPv6 server traffic dropped unless the
+ *                   host port's "services" allow it.
+ *   20  respond     ARP and ND responder: requests for a pinned address of
+ *                   this bridge are answered by the switch back to the
+ *                   asker (never for the owner's own probes, DAD, or
+ *                   NS without a source link-layer option).
+ *   21  nd-finish   second half of the ND responder (nd_tll can only be
+ *                   set once the match says icmpv6_type=136).
+ *   30  border-l2   uplink/patch ingress: source MAC must lie behind the
+ *                   port; host-only components drop everything from an
+ *                   uplink.
+ *   31  border-l3   uplink/patch ingress: ARP/IPv4/IPv6 source must lie
+ *                   behind the port.
+ *   40  conntrack   reserved for NAT and stateful policy (passes to 50).
+ *   50  l2-lookup   known destination MAC -> reg1 = its port; broadcast and
+ *                   multicast -> every port that may receive them; unknown
+ *                   unicast only towards the outside (an uplink), never
+ *                   flooded.
+ *   60  egress      per output port (reg1): a guest/host port receives only
+ *                   frames for its own addresses, broadcast or multicast
+ *                   (anti-sniffing); a border port only what lies behind
+ *                   it; no hairpin back to the ingress port.
+ *   70  output      mirror copies of what a port receives, then output.
+ *
+ * Registers: reg1 = topology-wide id of the output port; reg2 = one bit per
+ * mirror of the bridge, set once a copy went to that mirror (no duplicate
+ * copies when both ends of a frame are mirrored).
+ *
+ * Cookies: 0xfc (ours) << 56 | rule kind << 48 | port id << 24 | detail,
+ * so one port's flows (cookie/mask 0xff00ffffff000000 with kind masked
+ * out) or one rule kind can be selected, replaced or deleted as a set, and
+ * a dropped packet's cookie names the rule that dropped it. */
+#ifndef PIPE_H
+#define PIPE_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "topo.h"
+
+enum pipe_table {
+    PIPE_T_CLASSIFY = 0,
+    PIPE_T_SOURCE = 10,
+    PIPE_T_PROTOCOL = 11,
+    PIPE_T_RESPOND = 20,
+    PIPE_T_ND_FINISH = 21,
+    PIPE_T_BORDER_L2 = 30,
+    PIPE_T_BORDER_L3 = 31,
+    PIPE_T_CONNTRACK = 40,
+    PIPE_T_L2_LOOKUP = 50,
+    PIPE_T_EGRESS = 60,
+    PIPE_T_OUTPUT = 70,
+};
+
+/* Rule kinds: slug (stable, used in logs and JSON), whether a flow of this
+ * kind drops, and the human description. */
+#define PIPE_KINDS                                                          \
+    PIPE_KIND(PASS, "pipeline", false, "pass to the next stage")           \
+    PIPE_KIND(CLASSIFY, "classify", false, "port classification")          \
+    PIPE_KIND(UNKNOWN_PORT, "unknown-port", true,                          \
+              "frame from a port the topology does not know")              \
+    PIPE_KIND(VLAN_GUARD, "vlan-guard", true, "VLAN-tagged frame")         \
+    PIPE_KIND(L2_GUARD, "l2-source-guard", true,                           \
+              "source MAC is not the port's own")                          \
+    PIPE_KIND(MONITOR_TX, "monitor-transmit", true,                        \
+              "monitor ports only receive mirror copies")                  \
+    PIPE_KIND(ARP_GUARD, "arp-guard", true,                                \
+              "ARP sender address is not the port's own")                  \
+    PIPE_KIND(ARP_SHA_GUARD, "arp-sha-guard", true,                        \
+              "ARP sender MAC is not the port's own")                      \
+    PIPE_KIND(IPV4_GUARD, "ipv4-source-guard", true,                       \
+              "IPv4 source is not the port's own")                         \
+    PIPE_KIND(IPV6_GUARD, "ipv6-source-guard", true,                       \
+              "IPv6 source is not the port's own")                         \
+    PIPE_KIND(ETHERTYPE_GUARD, "ethertype-guard", true,                    \
+              "ethertype other than ARP, IPv4, IPv6")                      \
+    PIPE_KIND(DHCP_SERVER_GUARD, "dhcp-server-guard", true,                \
+              "DHCPv4 server traffic from a port not allowed to serve")    \
+    PIPE_KIND(ND_GUARD, "nd-guard", true,                                  \
+              "neighbor solicitation/advertisement with a forged field")   \
+    PIPE_KIND(RA_GUARD, "ra-guard", true,                                  \
+              "router advertisement from a port not allowed to send it")   \
+    PIPE_KIND(REDIRECT_GUARD, "redirect-guard", true,                      \
+              "ICMPv6 redirect from a port not allowed to send it")        \
+    PIPE_KIND(DHCPV6_SERVER_GUARD, "dhcpv6-server-guard", true,            \
+              "DHCPv6 server traffic from a port not allowed to serve")    \
+    PIPE_KIND(ARP_RESPONDER, "arp-responder", false,                       \
+              "the switch answers ARP for a pinned address")               \
+    PIPE_KIND(ND_RESPONDER, "nd-responder", false,                         \
+              "the switch answers neighbor solicitation for a pinned "     \
+              "address")                                                   \
+    PIPE_KIND(BORDER_INGRESS, "border-ingress", true,                      \
+              "source does not lie behind the border port")                \
+    PIPE_KIND(HOST_ONLY, "host-only", true,                                \
+              "host-only network: nothing crosses an uplink")              \
+    PIPE_KIND(L2_LOOKUP, "l2-lookup", false, "known destination MAC")      \
+    PIPE_KIND(FLOOD, "flood", false,                                       \
+              "broadcast/multicast to the ports that may receive it")      \
+    PIPE_KIND(UNKNOWN_UNICAST, "unknown-unicast", true,                    \
+              "unknown destination MAC and no way out")                    \
+    PIPE_KIND(EGRESS_GUARD, "egress-guard", true,                          \
+              "frame not addressed to the receiving port (anti-sniffing)") \
+    PIPE_KIND(BORDER_EGRESS, "border-egress", true,                        \
+              "destination does not lie behind the border port")           \
+    PIPE_KIND(HAIRPIN, "hairpin", false,                                   \
+              "no copy back to the ingress port")                          \
+    PIPE_KIND(OUTPUT, "output", false, "deliver to the port")
+
+enum pipe_kind {
+#define PIPE_KIND(ENUM, SLUG, DROP, DESC) PIPE_K_##ENUM,
+    PIPE_KINDS
+#undef PIPE_KIND
+    PIPE_N_KINDS
+};
+
+const char *pipe_kind_slug(enum pipe_kind);
+const char *pipe_kind_description(enum pipe_kind);
+bool pipe_kind_is_drop(enum pipe_kind);
+/* Finds a kind by slug; returns -1 if none. */
+int pipe_kind_from_slug(const char *);
+
+#define PIPE_COOKIE_TAG 0xfcULL
+/* Builds and splits cookies (see the essay above). */
+uint64_t pipe_cookie(enum pipe_kind, uint32_t port_id, uint32_t detail);
+bool pipe_cookie_is_ours(uint64_t cookie);
+enum pipe_kind pipe_cookie_kind(uint64_t cookie);
+uint32_t pipe_cookie_port(uint64_t cookie);
+
+/* One flow. */
+struct pipe_flow {
+    uint8_t table;
+    uint16_t priority;
+    uint64_t cookie;
+    enum pipe_kind kind;
+    bool drop;                  /* The flow ends the packet's way (a drop
+                                 * rule's drop, not its pass flows). */
+    const struct topo_port *port;   /* The port the rule is about, or NULL
+                                     * for bridge-wide flows; not owned. */
+    char *match;                /* ovs-ofctl match text, owned ("" = all). */
+    char *actions;              /* ovs-ofctl action text, owned. */
+};
+
+/* The flows of one bridge. */
+struct pipe_bridge {
+    const struct topo_bridge *br;   /* Not owned. */
+    struct pipe_flow *flows;    /* Owned. */
+    size_t n_flows, cap_flows;
+};
+
+/* How ports are written in matches and actions. */
+struct pipe_options {
+    /* Returns the OpenFlow port number of interface 'name' on its bridge,
+     * or 0 to write the name.  NULL: always names. */
+    unsigned int (*ofport)(const struct topo_port *, void *aux);
+    void *aux;
+    /* If true, a port for which 'ofport' returns 0 is not on the switch
+     * (yet): the flows of that port are left out, and frames for its MAC
+     * are dropped rather than sent anywhere (the runtime's view). */
+    bool only_bound;
+};
+
+/* Builds the flows of bridge 'br' of model 'm'.  The caller owns the
+ * result and frees it with pipe_bridge_destroy(). */
+struct pipe_bridge *pipe_build(const struct model *m,
+                               const struct topo_bridge *br,
+                               const struct pipe_options *);
+void pipe_bridge_destroy(struct pipe_bridge *);
+
+/* Returns a malloc'd human rule name for 'f': "<slug> <bridge>/<port>:
+ * drop: <description>" for the drop of a guard, "...: pass" for what the
+ * guard lets through, "...: <description>" for other rules; without the
+ * port for bridge-wide flows. */
+char *pipe_flow_rule_name(const struct pipe_bridge *,
+                          const struct pipe_flow *);
+
+#endif /* pipe.h */

@@ -1,0 +1,799 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* topo-check.c -- stage 2a: the shape of a topology.
+ *
+ * Walks the JSON tree once, rejecting unknown keys and wrongly typed or
+ * malformed values, each with its own message and JSON pointer, and fills
+ * in the typed structures of topo.h from everything that is valid.  Cross
+ * references (patch peers, mirror and NAT ports, policy and group
+ * references) are stored by name here and resolved in topo-check-refs.c. */
+#include "topo-check-priv.h"
+
+#include <ctype.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "strbuf.h"
+#include "topo-pos.h"
+
+void
+ck_err(struct ck *ck, const char *ptr, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    diag_vat(ck->d, DIAG_ERROR, ptr, false, fmt, args);
+    va_end(args);
+}
+
+void
+ck_warn(struct ck *ck, const char *ptr, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    diag_vat(ck->d, DIAG_WARNING, ptr, false, fmt, args);
+    va_end(args);
+}
+
+void
+ck_note(struct ck *ck, const char *ptr, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    diag_vat(ck->d, DIAG_NOTE, ptr, false, fmt, args);
+    va_end(args);
+}
+
+char *
+ck_ptr(const char *base, const char *key)
+{
+    return diag_pointer_join(base, key);
+}
+
+char *
+ck_ptr_i(const char *base, size_t index)
+{
+    return diag_pointer_index(base, index);
+}
+
+static const char *
+json_type_name(const json_t *j)
+{
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number";
+    case JSON_TRUE: case JSON_FALSE: return "a boolean";
+    case JSON_NULL: return "null";
+    }
+    return "?";
+}
+
+/* Reports every key of 'obj' not in 'allowed' (NULL-terminated).  'what'
+ * names the object in the message. */
+static void
+check_keys(struct ck *ck, json_t *obj, const char *ptr,
+           const char *const allowed[], const char *what)
+{
+    const char *key;
+    json_t *value;
+
+    json_object_foreach (obj, key, value) {
+        bool ok = false;
+        for (size_t i = 0; allowed[i]; i++) {
+            if (!strcmp(key, allowed[i])) {
+                ok = true;
+                break;
+            }
+        }
+        if (!ok) {
+            struct strbuf sb = STRBUF_INIT;
+            for (size_t i = 0; allowed[i]; i++) {
+                strbuf_printf(&sb, "%s%s", i ? ", " : "", allowed[i]);
+            }
+            char *p = ck_ptr(ptr, key);
+            diag_at(ck->d, DIAG_ERROR, p, true,
+                    "unknown key \"%s\" in %s (expected one of: %s)",
+                    key, what, strbuf_cstr(&sb));
+            free(p);
+            strbuf_destroy(&sb);
+        }
+    }
+}
+
+/* Returns obj[key] if it has JSON type 'type' (JSON_TRUE stands for any
+ * boolean, JSON_INTEGER also accepts nothing else); reports a missing
+ * required member or a wrong type and returns NULL. */
+static json_t *
+member(struct ck *ck, json_t *obj, const char *ptr, const char *key,
+       json_type type, bool required, const char *what)
+{
+    json_t *v = json_object_get(obj, key);
+
+    if (!v) {
+        if (required) {
+            ck_err(ck, ptr, "%s is missing required key \"%s\"", what, key);
+        }
+        return NULL;
+    }
+    bool ok = (type == JSON_TRUE ? json_is_boolean(v)
+               : json_typeof(v) == type);
+    if (!ok) {
+        char *p = ck_ptr(ptr, key);
+        static const char *const names[] = {
+            [JSON_OBJECT] = "an object", [JSON_ARRAY] = "an array",
+            [JSON_STRING] = "a string", [JSON_INTEGER] = "an integer",
+            [JSON_REAL] = "a number", [JSON_TRUE] = "a boolean",
+            [JSON_FALSE] = "a boolean", [JSON_NULL] = "null",
+        };
+        ck_err(ck, p, "expected %s, not %s", names[type],
+               json_type_name(v));
+        free(p);
+        return NULL;
+    }
+    return v;
+}
+
+/* Names of bridges and ports end up in OpenFlow text and OVSDB: keep them
+ * to what ovs-ofctl parses unquoted and an interface name can be. */
+static const char *
+bad_port_name(const char *name)
+{
+    static const char *const reserved[] = {
+        "IN_PORT", "TABLE", "NORMAL", "FLOOD", "ALL", "CONTROLLER",
+        "LOCAL", "NONE", "ANY", "UNSET", NULL
+    };
+    size_t len = strlen(name);
+    bool all_digits = true;
+
+    if (!len) {
+        return "is empty";
+    }
+    if (len > 15) {
+        return "is longer than 15 characters (an interface name's limit)";
+    }
+    for (const char *p = name; *p; p++) {
+        if (!isalnum((unsigned char) *p) && !strchr("_.-", *p)) {
+            return "may contain only letters, digits, '_', '.' and '-'";
+        }
+        if (!isdigit((unsigned char) *p)) {
+            all_digits = false;
+        }
+    }
+    if (all_digits) {
+        return "is all digits (it would read as an OpenFlow port number)";
+    }
+    for (size_t i = 0; reserved[i]; i++) {
+        if (!strcasecmp(name, reserved[i])) {
+            return "is a reserved OpenFlow port name";
+        }
+    }
+    return NULL;
+}
+
+static void
+parse_mac(struct ck *ck, json_t *obj, const char *ptr, const char *key,
+          bool required, bool unicast, struct mac *mac, bool *found)
+{
+    json_t *v = member(ck, obj, ptr, key, JSON_STRING, required,
+                       "this object");
+    char *p;
+
+    if (found) {
+        *found = false;
+    }
+    if (!v) {
+        return;
+    }
+    p = ck_ptr(ptr, key);
+    if (!mac_parse(json_string_value(v), mac)) {
+        ck_err(ck, p, "\"%s\" is not a MAC address", json_string_value(v));
+    } else if (unicast && mac_is_multicast(mac)) {
+        ck_err(ck, p, "\"%s\" is a %s MAC address; a port needs a unicast "
+               "one", json_string_value(v),
+               mac->b[0] == 0xff && mac->b[5] == 0xff ? "broadcast"
+               : "multicast");
+    } else if (unicast && mac_is_zero(mac)) {
+        ck_err(ck, p, "\"%s\" is the all-zero MAC address",
+               json_string_value(v));
+    } else if (found) {
+        *found = true;
+    }
+    free(p);
+}
+
+/* Parses a single address string at 'p'. */
+static bool
+parse_addr_value(struct ck *ck, json_t *v, const char *p, int family,
+                 struct prefix *out)
+{
+    const char *what = family == AF_INET ? "an IPv4 address"
+                       : family == AF_INET6 ? "an IPv6 address"
+                       : "an IP address";
+    if (!json_is_string(v)) {
+        ck_err(ck, p, "expected a string (%s), not %s", what,
+               json_type_name(v));
+        return false;
+    }
+    if (!prefix_parse_addr(json_string_value(v), family, out)) {
+        ck_err(ck, p, "\"%s\" is not %s", json_string_value(v), what);
+        return false;
+    }
+    return true;
+}
+
+static bool
+parse_cidr_value(struct ck *ck, json_t *v, const char *p, int family,
+                 struct prefix *out)
+{
+    const char *err;
+
+    if (!json_is_string(v)) {
+        ck_err(ck, p, "expected a string (a CIDR prefix), not %s",
+               json_type_name(v));
+        return false;
+    }
+    err = prefix_parse_cidr(json_string_value(v), family, true, out);
+    if (err) {
+        ck_err(ck, p, "\"%s\" %s", json_string_value(v), err);
+        return false;
+    }
+    return true;
+}
+
+/* Parses an array of addresses (cidr = false) or prefixes into 'set'. */
+static void
+parse_addr_list(struct ck *ck, json_t *obj, const char *ptr,
+                const char *key, int family, bool cidr,
+                struct prefix_set *set)
+{
+    json_t *arr = member(ck, obj, ptr, key, JSON_ARRAY, false, "");
+    char *base;
+    size_t i;
+    json_t *v;
+
+    if (!arr) {
+        return;
+    }
+    base = ck_ptr(ptr, key);
+    json_array_foreach (arr, i, v) {
+        char *p = ck_ptr_i(base, i);
+        struct prefix pfx;
+        bool ok = (cidr ? parse_cidr_value(ck, v, p, family, &pfx)
+                   : parse_addr_value(ck, v, p, family, &pfx));
+        if (ok) {
+            bool dup = false;
+            for (size_t j = 0; j < set->n; j++) {
+                if (prefix_equal(&set->p[j], &pfx)) {
+                    dup = true;
+                }
+            }
+            if (dup) {
+                ck_err(ck, p, "\"%s\" is listed twice",
+                       json_string_value(v));
+            } else {
+                prefix_set_add(set, &pfx);
+            }
+        }
+        free(p);
+    }
+    free(base);
+}
+
+static bool
+parse_enum(struct ck *ck, json_t *obj, const char *ptr, const char *key,
+           const char *const choices[], int *out)
+{
+    json_t *v = member(ck, obj, ptr, key, JSON_STRING, false, "");
+    struct strbuf sb = STRBUF_INIT;
+    char *p;
+
+    if (!v) {
+        return false;
+    }
+    for (int i = 0; choices[i]; i++) {
+        if (!strcmp(json_string_value(v), choices[i])) {
+            *out = i;
+            return true;
+        }
+        strbuf_printf(&sb, "%s\"%s\"", i ? ", " : "", choices[i]);
+    }
+    p = ck_ptr(ptr, key);
+    ck_err(ck, p, "\"%s\" is not one of %s", json_string_value(v),
+           strbuf_cstr(&sb));
+    free(p);
+    strbuf_destroy(&sb);
+    return false;
+}
+
+/* Parses an integer member in [lo, hi]; returns true and sets '*out'. */
+static bool
+parse_int(struct ck *ck, json_t *obj, const char *ptr, const char *key,
+          bool required, long long lo, long long hi, long long *out)
+{
+    json_t *v = member(ck, obj, ptr, key, JSON_INTEGER, required,
+                       "this object");
+    if (!v) {
+        return false;
+    }
+    if (json_integer_value(v) < lo || json_integer_value(v) > hi) {
+        char *p = ck_ptr(ptr, key);
+        ck_err(ck, p, "%lld is out of range (%lld to %lld)",
+               (long long) json_integer_value(v), lo, hi);
+        free(p);
+        return false;
+    }
+    *out = json_integer_value(v);
+    return true;
+}
+
+static const char *const guest_keys[] = {
+    "role", "mac", "ipv4", "ipv6", "dhcp", "link_local", "allowed_extra",
+    "iface_id", NULL
+};
+static const char *const host_keys[] = {
+    "role", "mac", "ipv4", "ipv6", "dhcp", "link_local", "allowed_extra",
+    "iface_id", "services", NULL
+};
+static const char *const uplink_keys[] = { "role", "iface_id", NULL };
+static const char *const patch_keys[] = { "role", "peer", NULL };
+static const char *const monitor_keys[] = { "role", "iface_id", NULL };
+
+static void
+parse_link_local(struct ck *ck, json_t *obj, const char *ptr,
+                 struct topo_port *port)
+{
+    json_t *v = json_object_get(obj, "link_local");
+    char *p = ck_ptr(ptr, "link_local");
+
+    if (!v || (json_is_string(v)
+               && !strcmp(json_string_value(v), "eui64"))) {
+        struct prefix ll;
+        mac_to_eui64_ll(&port->mac, &ll);
+        prefix_set_add(&port->link_local, &ll);
+    } else if (json_is_array(v)) {
+        parse_addr_list(ck, obj, ptr, "link_local", AF_INET6, false,
+                        &port->link_local);
+        for (size_t i = 0; i < port->link_local.n; i++) {
+            if (!prefix_is_link_local(&port->link_local.p[i])) {
+                char buf[PREFIX_STRLEN];
+                char *pi = ck_ptr_i(p, i);
+                ck_err(ck, pi, "\"%s\" is not a link-local (fe80::/10) "
+                       "address",
+                       prefix_format(&port->link_local.p[i], buf));
+                free(pi);
+            }
+        }
+    } else {
+        ck_err(ck, p, "expected \"eui64\" or an array of fe80:: addresses");
+    }
+    free(p);
+}
+
+static void
+parse_services(struct ck *ck, json_t *obj, const char *ptr,
+               struct topo_port *port)
+{
+    static const char *const names[] = { "dhcp", "dns", "ra", "dhcpv6",
+                                         NULL };
+    json_t *arr = member(ck, obj, ptr, "services", JSON_ARRAY, false, "");
+    char *base;
+    size_t i;
+    json_t *v;
+
+    if (!arr) {
+        return;
+    }
+    base = ck_ptr(ptr, "services");
+    json_array_foreach (arr, i, v) {
+        char *p = ck_ptr_i(base, i);
+        int k = -1;
+        if (json_is_string(v)) {
+            for (int j = 0; names[j]; j++) {
+                if (!strcmp(json_string_value(v), names[j])) {
+                    k = j;
+                }
+            }
+        }
+        if (k < 0) {
+            ck_err(ck, p, "%s%s%s is not a service (expected \"dhcp\", "
+                   "\"dns\", \"ra\" or \"dhcpv6\")",
+                   json_is_string(v) ? "\"" : "",
+                   json_is_string(v) ? json_string_value(v)
+                   : json_type_name(v),
+                   json_is_string(v) ? "\"" : "");
+        } else if (port->services & (1u << k)) {
+            ck_err(ck, p, "\"%s\" is listed twice", names[k]);
+        } else {
+            port->services |= 1u << k;
+        }
+        free(p);
+    }
+    free(base);
+}
+
+static struct topo_port *
+parse_port(struct ck *ck, struct topo_bridge *br, const char *name,
+           json_t *obj, const char *ptr)
+{
+    static const char *const roles[] = { "guest", "host", "uplink", "patch",
+                                         "monitor", NULL };
+    static const char *const *const keys[] = {
+        guest_keys, host_keys, uplink_keys, patch_keys, monitor_keys
+    };
+    struct topo_port *port;
+    const char *why;
+    int role;
+    json_t *v;
+
+    if (!json_is_object(obj)) {
+        ck_err(ck, ptr, "a port must be an object, not %s",
+               json_type_name(obj));
+        return NULL;
+    }
+    why = bad_port_name(name);
+    if (why) {
+        diag_at(ck->d, DIAG_ERROR, ptr, true, "port name \"%s\" %s", name,
+                why);
+    }
+    if (!json_object_get(obj, "role")) {
+        ck_err(ck, ptr, "port \"%s\" is missing required key \"role\"",
+               name);
+        return NULL;
+    }
+    if (!parse_enum(ck, obj, ptr, "role", roles, &role)) {
+        return NULL;
+    }
+
+    port = fc_xzalloc(sizeof *port);
+    port->name = fc_xstrdup(name);
+    port->pointer = fc_xstrdup(ptr);
+    port->bridge = br;
+    port->role = role;
+
+    /* Keys that belong to another role get a message saying so. */
+    const char *key;
+    json_object_foreach (obj, key, v) {
+        bool ok = false, elsewhere = false;
+        for (size_t i = 0; keys[role][i]; i++) {
+            ok |= !strcmp(keys[role][i], key);
+        }
+        for (size_t i = 0; host_keys[i] && !ok; i++) {
+            elsewhere |= !strcmp(host_keys[i], key);
+        }
+        elsewhere |= !strcmp(key, "peer");
+        if (!ok) {
+            char *p = ck_ptr(ptr, key);
+            if (elsewhere) {
+                diag_at(ck->d, DIAG_ERROR, p, true,
+                        "key \"%s\" is not allowed on a%s %s port", key,
+                        role == TOPO_UPLINK ? "n" : "", roles[role]);
+            } else {
+                struct strbuf sb = STRBUF_INIT;
+                for (size_t i = 0; keys[role][i]; i++) {
+                    strbuf_printf(&sb, "%s%s", i ? ", " : "",
+                                  keys[role][i]);
+                }
+                diag_at(ck->d, DIAG_ERROR, p, true,
+                        "unknown key \"%s\" in a%s %s port (expected one "
+                        "of: %s)", key, role == TOPO_UPLINK ? "n" : "",
+                        roles[role], strbuf_cstr(&sb));
+                strbuf_destroy(&sb);
+            }
+            free(p);
+        }
+    }
+
+    v = member(ck, obj, ptr, "iface_id", JSON_STRING, false, "");
+    if (v && keys[role] != patch_keys) {
+        if (!*json_string_value(v)) {
+            char *p = ck_ptr(ptr, "iface_id");
+            ck_err(ck, p, "iface_id is empty");
+            free(p);
+        } else {
+            port->iface_id = fc_xstrdup(json_string_value(v));
+        }
+    }
+
+    if (role == TOPO_GUEST || role == TOPO_HOST) {
+        parse_mac(ck, obj, ptr, "mac", true, true, &port->mac, NULL);
+        parse_addr_list(ck, obj, ptr, "ipv4", AF_INET, false, &port->ipv4);
+        parse_addr_list(ck, obj, ptr, "ipv6", AF_INET6, false, &port->ipv6);
+        for (size_t i = 0; i < port->ipv6.n; i++) {
+            const struct prefix *a = &port->ipv6.p[i];
+            const char *bad = (prefix_is_link_local(a)
+                               ? "is link-local: list it in \"link_local\""
+                               : prefix_is_multicast(a)
+                               ? "is a multicast address"
+                               : prefix_is_unspecified(a)
+                               ? "is the unspecified address" : NULL);
+            if (bad) {
+                char buf[PREFIX_STRLEN];
+                char *b = ck_ptr(ptr, "ipv6"), *p = ck_ptr_i(b, i);
+                ck_err(ck, p, "\"%s\" %s", prefix_format(a, buf), bad);
+                free(p);
+                free(b);
+            }
+        }
+        for (size_t i = 0; i < port->ipv4.n; i++) {
+            const struct prefix *a = &port->ipv4.p[i];
+            const char *bad = (prefix_is_multicast(a)
+                               ? "is a multicast address"
+                               : prefix_is_unspecified(a)
+                               ? "is the unspecified address"
+                               : a->b[0] == 255 && a->b[3] == 255
+                               ? "is the broadcast address" : NULL);
+            if (bad) {
+                char buf[PREFIX_STRLEN];
+                char *b = ck_ptr(ptr, "ipv4"), *p = ck_ptr_i(b, i);
+                ck_err(ck, p, "\"%s\" %s", prefix_format(a, buf), bad);
+                free(p);
+                free(b);
+            }
+        }
+        parse_addr_list(ck, obj, ptr, "allowed_extra", 0, true,
+                        &port->extra);
+        v = member(ck, obj, ptr, "dhcp", JSON_TRUE, false, "");
+        port->dhcp = v && json_is_true(v);
+        parse_link_local(ck, obj, ptr, port);
+        if (role == TOPO_HOST) {
+            parse_services(ck, obj, ptr, port);
+        }
+    } else if (role == TOPO_PATCH) {
+        v = member(ck, obj, ptr, "peer", JSON_STRING, true,
+                   "a patch port");
+        if (v) {
+            const char *s = json_string_value(v);
+            const char *slash = strchr(s, '/');
+            if (!slash || slash == s || !slash[1] || strchr(slash + 1, '/')) {
+                char *p = ck_ptr(ptr, "peer");
+                ck_err(ck, p, "\"%s\" is not of the form \"bridge/port\"",
+                       s);
+                free(p);
+            } else {
+                port->peer_bridge_name = strndup(s, slash - s);
+                port->peer_port_name = fc_xstrdup(slash + 1);
+            }
+        }
+    }
+    return port;
+}
+
+static int
+cmp_port_name(const void *a_, const void *b_)
+{
+    const struct topo_port *const *a = a_, *const *b = b_;
+    return strcmp((*a)->name, (*b)->name);
+}
+
+static int
+cmp_mirror_name(const void *a_, const void *b_)
+{
+    const struct topo_mirror *a = a_, *b = b_;
+    return strcmp(a->name, b->name);
+}
+
+static void
+parse_mirrors(struct ck *ck, struct topo_bridge *br, json_t *obj,
+              const char *ptr)
+{
+    static const char *const keys[] = { "to", "from", "direction", NULL };
+    static const char *const dirs[] = { "both", "in", "out", NULL };
+    json_t *mirrors = member(ck, obj, ptr, "mirrors", JSON_OBJECT, false,
+                             "");
+    const char *name;
+    json_t *m;
+    char *base;
+
+    if (!mirrors) {
+        return;
+    }
+    base = ck_ptr(ptr, "mirrors");
+    if (json_object_size(mirrors) > TOPO_MAX_MIRRORS) {
+        ck_err(ck, base, "%zu mirrors: a bridge may have at most %d",
+               json_object_size(mirrors), TOPO_MAX_MIRRORS);
+    }
+    br->mirrors = fc_xzalloc((json_object_size(mirrors) + 1)
+                          * sizeof *br->mirrors);
+    json_object_foreach (mirrors, name, m) {
+        char *p = ck_ptr(base, name);
+        struct topo_mirror *mir;
+        int dir = 0;
+        json_t *v;
+
+        if (!json_is_object(m)) {
+            ck_err(ck, p, "a mirror must be an object, not %s",
+                   json_type_name(m));
+            free(p);
+            continue;
+        }
+        check_keys(ck, m, p, keys, "a mirror");
+        mir = &br->mirrors[br->n_mirrors++];
+        mir->name = fc_xstrdup(name);
+        mir->dir = TOPO_MIRROR_IN | TOPO_MIRROR_OUT;
+        if (parse_enum(ck, m, p, "direction", dirs, &dir)) {
+            mir->dir = (dir == 0 ? TOPO_MIRROR_IN | TOPO_MIRROR_OUT
+                        : dir == 1 ? TOPO_MIRROR_IN : TOPO_MIRROR_OUT);
+        }
+        /* "to" and "from" are resolved in topo-check-refs.c. */
+        member(ck, m, p, "to", JSON_STRING, true, "a mirror");
+        v = json_object_get(m, "from");
+        if (!v) {
+            ck_err(ck, p, "a mirror is missing required key \"from\"");
+        } else if (!(json_is_string(v) && !strcmp(json_string_value(v),
+                                                  "all"))
+                   && !json_is_array(v)) {
+            char *pf = ck_ptr(p, "from");
+            ck_err(ck, pf, "expected \"all\" or an array of port names");
+            free(pf);
+        }
+        free(p);
+    }
+    qsort(br->mirrors, br->n_mirrors, sizeof *br->mirrors,
+          cmp_mirror_name);
+    free(base);
+}
+
+static void
+parse_bridge(struct ck *ck, const char *name, json_t *obj, const char *ptr)
+{
+    static const char *const keys[] = {
+        "subnets", "isolation", "ports", "mirrors", "nat", "policy", "log",
+        "datapath_type", NULL
+    };
+    static const char *const isolations[] = { "none", "host-only", NULL };
+    static const char *const dp_types[] = { "system", "netdev", NULL };
+    struct topo_bridge *br;
+    const char *why;
+    json_t *ports, *v;
+    int k;
+
+    if (!json_is_object(obj)) {
+        ck_err(ck, ptr, "a bridge must be an object, not %s",
+               json_type_name(obj));
+        return;
+    }
+    why = bad_port_name(name);
+    if (why) {
+        diag_at(ck->d, DIAG_ERROR, ptr, true, "bridge name \"%s\" %s",
+                name, why);
+    }
+    check_keys(ck, obj, ptr, keys, "a bridge");
+
+    br = fc_xzalloc(sizeof *br);
+    br->name = fc_xstrdup(name);
+    br->pointer = fc_xstrdup(ptr);
+    br->log_drops = true;
+    br->log_rate_pps = 100;
+    br->datapath_type = fc_xstrdup("system");
+    ck->t->bridges[ck->t->n_bridges++] = br;
+
+    parse_addr_list(ck, obj, ptr, "subnets", 0, true, &br->subnets);
+    if (parse_enum(ck, obj, ptr, "isolation", isolations, &k)) {
+        br->host_only = k == 1;
+    }
+    if (parse_enum(ck, obj, ptr, "datapath_type", dp_types, &k)) {
+        free(br->datapath_type);
+        br->datapath_type = fc_xstrdup(dp_types[k]);
+    }
+
+    ports = member(ck, obj, ptr, "ports", JSON_OBJECT, true, "a bridge");
+    if (ports) {
+        const char *pname;
+        json_t *pobj;
+        char *pbase = ck_ptr(ptr, "ports");
+
+        br->ports = fc_xzalloc((json_object_size(ports) + 1)
+                            * sizeof *br->ports);
+        json_object_foreach (ports, pname, pobj) {
+            char *p = ck_ptr(pbase, pname);
+            struct topo_port *port = parse_port(ck, br, pname, pobj, p);
+            if (port) {
+                br->ports[br->n_ports++] = port;
+            }
+            free(p);
+        }
+        free(pbase);
+        qsort(br->ports, br->n_ports, sizeof *br->ports, cmp_port_name);
+        for (size_t i = 0; i < br->n_ports; i++) {
+            br->ports[i]->index = i;
+        }
+    }
+
+    v = member(ck, obj, ptr, "log", JSON_OBJECT, false, "");
+    if (v) {
+        static const char *const log_keys[] = { "drops", "rate_pps", NULL };
+        char *p = ck_ptr(ptr, "log");
+        json_t *d;
+        long long rate;
+
+        check_keys(ck, v, p, log_keys, "\"log\"");
+        d = member(ck, v, p, "drops", JSON_TRUE, false, "");
+        if (d) {
+            br->log_drops = json_is_true(d);
+        }
+        if (parse_int(ck, v, p, "rate_pps", false, 1, 1000000, &rate)) {
+            br->log_rate_pps = rate;
+        }
+        free(p);
+    }
+    parse_mirrors(ck, br, obj, ptr);
+    /* "nat" and "policy" are parsed in topo-check-refs.c, where the
+     * ports they name are known. */
+    member(ck, obj, ptr, "nat", JSON_OBJECT, false, "");
+    member(ck, obj, ptr, "policy", JSON_OBJECT, false, "");
+}
+
+static int
+cmp_bridge_name(const void *a_, const void *b_)
+{
+    const struct topo_bridge *const *a = a_, *const *b = b_;
+    return strcmp((*a)->name, (*b)->name);
+}
+
+bool
+topo_check(struct topo *t, struct diag_list *diags)
+{
+    static const char *const keys[] = { "version", "bridges", "groups",
+                                        NULL };
+    struct ck ck = { .t = t, .d = diags };
+    json_t *root = t->root, *bridges;
+    size_t n_errors = diags->n_errors;
+    long long version;
+
+    if (!root) {
+        return false;
+    }
+    if (!json_is_object(root)) {
+        ck_err(&ck, "", "a topology must be a JSON object, not %s",
+               json_type_name(root));
+        goto done;
+    }
+    check_keys(&ck, root, "", keys, "the topology");
+    if (parse_int(&ck, root, "", "version", true, 1, 1, &version)) {
+        /* Only version 1 exists. */
+    }
+    bridges = member(&ck, root, "", "bridges", JSON_OBJECT, true,
+                     "the topology");
+    if (bridges) {
+        const char *name;
+        json_t *b;
+
+        if (!json_object_size(bridges)) {
+            ck_err(&ck, "/bridges", "no bridges: a topology needs at least "
+                   "one");
+        }
+        t->bridges = fc_xzalloc((json_object_size(bridges) + 1)
+                             * sizeof *t->bridges);
+        json_object_foreach (bridges, name, b) {
+            char *p = ck_ptr("/bridges", name);
+            parse_bridge(&ck, name, b, p);
+            free(p);
+        }
+        qsort(t->bridges, t->n_bridges, sizeof *t->bridges,
+              cmp_bridge_name);
+    }
+
+    /* Port ids: topology-wide, in bridge then port name order. */
+    size_t n = 0;
+    for (size_t i = 0; i < t->n_bridges; i++) {
+        t->bridges[i]->index = i;
+        n += t->bridges[i]->n_ports;
+    }
+    t->ports_by_id = fc_xzalloc((n + 1) * sizeof *t->ports_by_id);
+    for (size_t i = 0; i < t->n_bridges; i++) {
+        for (size_t j = 0; j < t->bridges[i]->n_ports; j++) {
+            struct topo_port *port = t->bridges[i]->ports[j];
+            port->id = ++t->n_port_ids;
+            t->ports_by_id[port->id] = port;
+        }
+    }
+
+    topo_check_refs(&ck, root);
+
+done:
+    topo_pos_resolve(t->text, t->text_len, diags);
+    return diags->n_errors == n_errors;
+}

@@ -1,0 +1,1 @@
+# tests/automake.mk -- the test suite.
