@@ -14,6 +14,7 @@ compiler_libflowc_a_SOURCES = \
 	compiler/pipe-guard.c \
 	compiler/pipe-respond.c \
 	compiler/pipe-border.c \
+	compiler/pipe-conntrack.c \
 	compiler/pipe-forward.c \
 	compiler/emit.h \
 	compiler/emit-ofctl.c \

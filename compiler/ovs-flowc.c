@@ -253,6 +253,21 @@ cmd_compile(int argc, char *argv[])
         }
         free(tmp);
         free(path);
+
+        /* The meter drop logging uses, for `ovs-ofctl add-meters`. */
+        char *meters = pipe_meters(br);
+        if (!rc && fmt == FMT_OFCTL && *meters) {
+            path = fc_xasprintf("%s/%s.meters", dir, br->name);
+            stream = fopen(path, "w");
+            if (!stream || fputs(meters, stream) == EOF
+                || fclose(stream)) {
+                fprintf(stderr, "ovs-flowc: %s: %s\n", path,
+                        strerror(errno));
+                rc = 1;
+            }
+            free(path);
+        }
+        free(meters);
     }
     model_destroy(m);
 out_topo:

@@ -78,6 +78,14 @@ border_port(struct pctx *c, const struct topo_port *p,
         return;
     }
 
+    if (px_is_nat_uplink(c, p)) {
+        /* Nothing is bridged to a NAT uplink: the NAT stage outputs
+         * there directly.  (Ingress is checked as for any uplink below;
+         * the NAT stage then keeps only what is addressed to the NAT
+         * address.) */
+        px_flow(c, PIPE_T_EGRESS, 100, PIPE_K_BORDER_EGRESS, p,
+                px_drop(c, PIPE_K_BORDER_EGRESS, p), "reg1=%"PRIu32, p->id);
+    }
     if (b->outside) {
         /* Ingress: anything but the near side's identities. */
         for (size_t i = 0; i < b->near.n_macs; i++) {
@@ -94,10 +102,12 @@ border_port(struct pctx *c, const struct topo_port *p,
                 to_respond, "in_port=%s", ref);
 
         /* Egress: nothing addressed to the near side. */
-        l3_flows(c, p, false, &b->near, 200, PIPE_K_BORDER_EGRESS,
-                 px_drop(c, PIPE_K_BORDER_EGRESS, p));
-        px_flow(c, PIPE_T_EGRESS, 100, PIPE_K_BORDER_EGRESS, p, to_output,
-                "reg1=%"PRIu32, p->id);
+        if (!px_is_nat_uplink(c, p)) {
+            l3_flows(c, p, false, &b->near, 200, PIPE_K_BORDER_EGRESS,
+                     px_drop(c, PIPE_K_BORDER_EGRESS, p));
+            px_flow(c, PIPE_T_EGRESS, 100, PIPE_K_BORDER_EGRESS, p,
+                    to_output, "reg1=%"PRIu32, p->id);
+        }
         return;
     }
 

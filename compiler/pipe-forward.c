@@ -93,6 +93,9 @@ l2_lookup(struct pctx *c)
                         mac_format(&b->behind.macs[k], mac));
             }
         }
+        if (px_is_nat_uplink(c, p)) {
+            continue;           /* Routed traffic only (pipe-conntrack.c). */
+        }
         if (p->role != TOPO_MONITOR) {
             strbuf_printf(&flood, "%s%s", flood.len ? "," : "",
                           strbuf_cstr(&c->act));
@@ -216,10 +219,6 @@ output(struct pctx *c, const struct topo_port *p)
 void
 pipe_build_forward(struct pctx *c)
 {
-    char next[32];
-
-    snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_L2_LOOKUP);
-    px_flow(c, PIPE_T_CONNTRACK, 0, PIPE_K_PASS, NULL, next, "%s", "");
     l2_lookup(c);
     for (size_t i = 0; i < c->br->n_ports; i++) {
         const struct topo_port *p = c->br->ports[i];

@@ -18,6 +18,11 @@ struct pctx {
     char **refs;        /* Owned: how each port (by index) is written. */
     bool *present;      /* Owned: whether each port (by index) is on the
                          * switch; all true offline. */
+    uint32_t detail;    /* Low 24 bits of the cookies px_flow() makes
+                         * (a policy rule's number), normally 0. */
+    uint16_t filter_zone;               /* Conntrack zone of the policy. */
+    uint16_t nat_zone;                  /* Conntrack zone of NAT. */
+    char drop_buf[96];                  /* px_drop()'s result. */
     struct strbuf match;                /* Scratch. */
     struct strbuf act;                  /* Scratch. */
 };
@@ -71,8 +76,18 @@ void pipe_build_guards(struct pctx *);          /* pipe-guard.c: 10, 11. */
 void pipe_build_responder(struct pctx *);       /* pipe-respond.c: 20, 21. */
 void pipe_build_border(struct pctx *);          /* pipe-border.c: 30, 31,
                                                  * border egress in 60. */
-void pipe_build_forward(struct pctx *);         /* pipe-forward.c: 40, 50,
+void pipe_build_conntrack(struct pctx *);       /* pipe-conntrack.c:
+                                                 * 40-47. */
+void pipe_build_forward(struct pctx *);         /* pipe-forward.c: 50,
                                                  * 60, 70. */
+
+/* True if 'p' is the uplink of the bridge's NAT: it carries routed,
+ * translated traffic only, never bridged frames. */
+static inline bool
+px_is_nat_uplink(const struct pctx *c, const struct topo_port *p)
+{
+    return c->br->nat && c->br->nat->uplink == p;
+}
 
 /* Actions that copy a frame to the mirrors selecting 'p' in direction
  * 'dir' (TOPO_MIRROR_IN at ingress): appended to 'sb' with a trailing

@@ -24,9 +24,13 @@
 
 #include <sys/socket.h>
 
+/* Answers ARP requests for 'a' with 'mac'.  'owner' (if any) is the port
+ * whose own requests pass unanswered; 'only' (a match prefix ending in
+ * ',', or "") limits who is answered. */
 static void
 arp_responder(struct pctx *c, const struct topo_port *owner,
-              const struct prefix *a, const struct mac *mac)
+              const struct prefix *a, const struct mac *mac,
+              enum pipe_kind kind, const char *only)
 {
     char ip[PREFIX_STRLEN], m[MAC_STRLEN], next[32];
 
@@ -34,7 +38,7 @@ arp_responder(struct pctx *c, const struct topo_port *owner,
     mac_format(mac, m);
     snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_CONNTRACK);
     if (owner) {
-        px_flow(c, PIPE_T_RESPOND, 200, PIPE_K_ARP_RESPONDER, owner, next,
+        px_flow(c, PIPE_T_RESPOND, 200, kind, owner, next,
                 "in_port=%s,arp,arp_op=1,arp_tpa=%s", px_ref(c, owner), ip);
     }
     strbuf_clear(&c->act);
@@ -47,13 +51,16 @@ arp_responder(struct pctx *c, const struct topo_port *owner,
                   "move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],"
                   "set_field:%s->arp_spa,"
                   "IN_PORT", m, m, ip);
-    px_flow(c, PIPE_T_RESPOND, 100, PIPE_K_ARP_RESPONDER, owner,
-            strbuf_cstr(&c->act), "arp,arp_op=1,arp_tpa=%s", ip);
+    px_flow(c, PIPE_T_RESPOND, 100, kind, owner, strbuf_cstr(&c->act),
+            "%sarp,arp_op=1,arp_tpa=%s", only, ip);
 }
 
+/* Answers neighbor solicitations for 'a' with 'mac' (as a router if
+ * 'router'); 'owner', 'only' and 'kind' as for arp_responder(). */
 static void
 nd_responder(struct pctx *c, const struct topo_port *owner,
-             const struct prefix *a, const struct mac *mac, bool router)
+             const struct prefix *a, const struct mac *mac, bool router,
+             enum pipe_kind kind, const char *only)
 {
     char ip[PREFIX_STRLEN], m[MAC_STRLEN], next[32];
 
@@ -61,7 +68,7 @@ nd_responder(struct pctx *c, const struct topo_port *owner,
     mac_format(mac, m);
     snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_CONNTRACK);
     if (owner) {
-        px_flow(c, PIPE_T_RESPOND, 200, PIPE_K_ND_RESPONDER, owner, next,
+        px_flow(c, PIPE_T_RESPOND, 200, kind, owner, next,
                 "in_port=%s,icmp6,icmp_type=135,nd_target=%s",
                 px_ref(c, owner), ip);
     }
@@ -79,12 +86,51 @@ nd_responder(struct pctx *c, const struct topo_port *owner,
                   "set_field:2->nd_options_type,"
                   "resubmit(,%d)", m, ip,
                   router ? "3758096384" : "1610612736", PIPE_T_ND_FINISH);
-    px_flow(c, PIPE_T_RESPOND, 100, PIPE_K_ND_RESPONDER, owner,
-            strbuf_cstr(&c->act), "icmp6,icmp_type=135,nd_target=%s", ip);
+    px_flow(c, PIPE_T_RESPOND, 100, kind, owner, strbuf_cstr(&c->act),
+            "%sicmp6,icmp_type=135,nd_target=%s", only, ip);
     strbuf_clear(&c->act);
     strbuf_printf(&c->act, "set_field:%s->nd_tll,IN_PORT", m);
-    px_flow(c, PIPE_T_ND_FINISH, 100, PIPE_K_ND_RESPONDER, owner,
-            strbuf_cstr(&c->act), "icmp6,icmp_type=136,nd_target=%s", ip);
+    px_flow(c, PIPE_T_ND_FINISH, 100, kind, owner, strbuf_cstr(&c->act),
+            "%sicmp6,icmp_type=136,nd_target=%s", only, ip);
+}
+
+/* True if 'a' is pinned to a port of this bridge (then that port's
+ * responder answers for it). */
+static bool
+pinned_here(const struct pctx *c, const struct prefix *a)
+{
+    for (size_t i = 0; i < c->br->n_ports; i++) {
+        const struct topo_port *p = c->br->ports[i];
+        if (topo_port_is_pinned(p)
+            && (prefix_set_contains_addr(&p->ipv4, a)
+                || prefix_set_contains_addr(&p->ipv6, a))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The NAT gateway, answered to guest and host ports (reg3 bit 0), and the
+ * NAT address, answered on the uplink, both with the gateway's MAC. */
+static void
+gateway_responder(struct pctx *c)
+{
+    const struct topo_nat *nat = c->br->nat;
+    char only[64];
+
+    if (!pinned_here(c, &nat->gateway_ip)) {
+        arp_responder(c, NULL, &nat->gateway_ip, &nat->gateway_mac,
+                      PIPE_K_GATEWAY_RESPONDER, "reg3=0x1/0x1,");
+    }
+    if (nat->has_gateway_ipv6 && !pinned_here(c, &nat->gateway_ipv6)) {
+        nd_responder(c, NULL, &nat->gateway_ipv6, &nat->gateway_mac, true,
+                     PIPE_K_GATEWAY_RESPONDER, "reg3=0x1/0x1,");
+    }
+    if (px_present(c, nat->uplink)) {
+        snprintf(only, sizeof only, "in_port=%s,", px_ref(c, nat->uplink));
+        arp_responder(c, NULL, &nat->address, &nat->gateway_mac,
+                      PIPE_K_GATEWAY_RESPONDER, only);
+    }
 }
 
 void
@@ -105,14 +151,20 @@ pipe_build_responder(struct pctx *c)
             continue;
         }
         for (size_t k = 0; k < p->ipv4.n; k++) {
-            arp_responder(c, p, &p->ipv4.p[k], &p->mac);
+            arp_responder(c, p, &p->ipv4.p[k], &p->mac,
+                          PIPE_K_ARP_RESPONDER, "");
         }
         for (size_t k = 0; k < p->ipv6.n; k++) {
-            nd_responder(c, p, &p->ipv6.p[k], &p->mac, false);
+            nd_responder(c, p, &p->ipv6.p[k], &p->mac, false,
+                         PIPE_K_ND_RESPONDER, "");
         }
         for (size_t k = 0; k < p->link_local.n; k++) {
-            nd_responder(c, p, &p->link_local.p[k], &p->mac, false);
+            nd_responder(c, p, &p->link_local.p[k], &p->mac, false,
+                         PIPE_K_ND_RESPONDER, "");
         }
+    }
+    if (c->br->nat && c->br->nat->uplink) {
+        gateway_responder(c);
     }
     px_flow(c, PIPE_T_RESPOND, 0, PIPE_K_PASS, NULL, next, "%s", "");
 }

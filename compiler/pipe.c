@@ -92,7 +92,7 @@ px_flow(struct pctx *c, uint8_t table, uint16_t priority,
     f->port = port;
     f->drop = (pipe_kind_is_drop(kind) && !strstr(actions, "resubmit(")
                && !strstr(actions, "IN_PORT"));
-    f->cookie = pipe_cookie(kind, port ? port->id : 0, 0);
+    f->cookie = pipe_cookie(kind, port ? port->id : 0, c->detail);
     strbuf_clear(&c->match);
     va_start(args, match_fmt);
     strbuf_vprintf(&c->match, match_fmt, args);
@@ -104,8 +104,25 @@ px_flow(struct pctx *c, uint8_t table, uint16_t priority,
 const char *
 px_drop(struct pctx *c, enum pipe_kind kind, const struct topo_port *port)
 {
-    /* Drop logging (meter + controller) hooks in here. */
-    return "drop";
+    uint64_t cookie;
+
+    if (!c->br->log_drops) {
+        return "drop";
+    }
+    /* To the controller through the bridge's meter, the flow's cookie as
+     * userdata so the runtime can name the rule even without the
+     * packet-in's own cookie field. */
+    cookie = pipe_cookie(kind, port ? port->id : 0, c->detail);
+    snprintf(c->drop_buf, sizeof c->drop_buf, "meter:%d,controller(userdata="
+             "%02x.%02x.%02x.%02x.%02x.%02x.%02x.%02x)", PIPE_LOG_METER,
+             (unsigned) (cookie >> 56) & 0xff,
+             (unsigned) (cookie >> 48) & 0xff,
+             (unsigned) (cookie >> 40) & 0xff,
+             (unsigned) (cookie >> 32) & 0xff,
+             (unsigned) (cookie >> 24) & 0xff,
+             (unsigned) (cookie >> 16) & 0xff,
+             (unsigned) (cookie >> 8) & 0xff, (unsigned) cookie & 0xff);
+    return c->drop_buf;
 }
 
 const char *
@@ -114,15 +131,16 @@ px_addr(const struct prefix *p, char buf[PREFIX_STRLEN])
     return prefix_format(p, buf);
 }
 
-/* Table 0: what each ingress port is. */
+/* Table 0: copies of what mirrored ports send (before any check: the
+ * monitor sees attacks too); table 1: what each ingress port is. */
 void
 pipe_build_classify(struct pctx *c)
 {
     const struct topo_bridge *br = c->br;
-    struct strbuf mir = STRBUF_INIT;
     struct strbuf sb = STRBUF_INIT;
-    char mac[MAC_STRLEN];
+    char mac[MAC_STRLEN], next[32];
 
+    snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_CLASSIFY);
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct topo_port *p = br->ports[i];
         const char *ref = px_ref(c, p);
@@ -130,40 +148,41 @@ pipe_build_classify(struct pctx *c)
         if (!px_present(c, p)) {
             continue;
         }
-        strbuf_clear(&mir);
+        strbuf_clear(&sb);
         if (p->role != TOPO_MONITOR) {
-            px_mirror_actions(c, p, TOPO_MIRROR_IN, &mir);
+            px_mirror_actions(c, p, TOPO_MIRROR_IN, &sb);
         }
-        /* A drop that still gives the mirrors their copy. */
-#define DROP_WITH_MIRROR(KIND)                                  \
-        (strbuf_clear(&sb),                                     \
-         mir.len ? (strbuf_put(&sb, mir.s, mir.len - 1),        \
-                    strbuf_cstr(&sb))                           \
-                 : px_drop(c, KIND, p))
+        if (sb.len) {
+            strbuf_puts(&sb, next);
+            px_flow(c, PIPE_T_MIRROR_IN, 100, PIPE_K_MIRROR, p,
+                    strbuf_cstr(&sb), "in_port=%s", ref);
+        }
 
         switch (p->role) {
         case TOPO_GUEST:
         case TOPO_HOST:
             px_flow(c, PIPE_T_CLASSIFY, 300, PIPE_K_VLAN_GUARD, p,
-                    DROP_WITH_MIRROR(PIPE_K_VLAN_GUARD),
+                    px_drop(c, PIPE_K_VLAN_GUARD, p),
                     "in_port=%s,vlan_tci=0x1000/0x1000", ref);
             strbuf_clear(&sb);
-            strbuf_printf(&sb, "%sresubmit(,%d)", strbuf_cstr(&mir),
+            /* reg3 bit 0: the frame came from a guest or host port (the
+             * NAT block list and routing act on those only). */
+            strbuf_printf(&sb, "%sresubmit(,%d)",
+                          br->nat ? "set_field:0x1/0x1->reg3," : "",
                           PIPE_T_SOURCE);
             px_flow(c, PIPE_T_CLASSIFY, 200, PIPE_K_CLASSIFY, p,
                     strbuf_cstr(&sb), "in_port=%s,dl_src=%s", ref,
                     mac_format(&p->mac, mac));
             px_flow(c, PIPE_T_CLASSIFY, 100, PIPE_K_L2_GUARD, p,
-                    DROP_WITH_MIRROR(PIPE_K_L2_GUARD), "in_port=%s", ref);
+                    px_drop(c, PIPE_K_L2_GUARD, p), "in_port=%s", ref);
             break;
         case TOPO_UPLINK:
         case TOPO_PATCH:
             px_flow(c, PIPE_T_CLASSIFY, 300, PIPE_K_VLAN_GUARD, p,
-                    DROP_WITH_MIRROR(PIPE_K_VLAN_GUARD),
+                    px_drop(c, PIPE_K_VLAN_GUARD, p),
                     "in_port=%s,vlan_tci=0x1000/0x1000", ref);
             strbuf_clear(&sb);
-            strbuf_printf(&sb, "%sresubmit(,%d)", strbuf_cstr(&mir),
-                          PIPE_T_BORDER_L2);
+            strbuf_printf(&sb, "resubmit(,%d)", PIPE_T_BORDER_L2);
             px_flow(c, PIPE_T_CLASSIFY, 200, PIPE_K_CLASSIFY, p,
                     strbuf_cstr(&sb), "in_port=%s", ref);
             break;
@@ -172,11 +191,10 @@ pipe_build_classify(struct pctx *c)
                     px_drop(c, PIPE_K_MONITOR_TX, p), "in_port=%s", ref);
             break;
         }
-#undef DROP_WITH_MIRROR
     }
+    px_flow(c, PIPE_T_MIRROR_IN, 0, PIPE_K_PASS, NULL, next, "%s", "");
     px_flow(c, PIPE_T_CLASSIFY, 0, PIPE_K_UNKNOWN_PORT, NULL,
             px_drop(c, PIPE_K_UNKNOWN_PORT, NULL), "%s", "");
-    strbuf_destroy(&mir);
     strbuf_destroy(&sb);
 }
 
@@ -192,6 +210,8 @@ pipe_build(const struct model *m, const struct topo_bridge *br,
         .br = br,
         .opt = opt ? opt : &no_options,
         .out = pb,
+        .filter_zone = PIPE_ZONE_BASE + 2 * br->index,
+        .nat_zone = PIPE_ZONE_BASE + 2 * br->index + 1,
     };
 
     pb->br = br;
@@ -209,6 +229,7 @@ pipe_build(const struct model *m, const struct topo_bridge *br,
     pipe_build_guards(&c);
     pipe_build_responder(&c);
     pipe_build_border(&c);
+    pipe_build_conntrack(&c);
     pipe_build_forward(&c);
 
     for (size_t i = 0; i < br->n_ports; i++) {
@@ -233,6 +254,16 @@ pipe_bridge_destroy(struct pipe_bridge *pb)
     }
     free(pb->flows);
     free(pb);
+}
+
+char *
+pipe_meters(const struct topo_bridge *br)
+{
+    if (!br->log_drops) {
+        return fc_xstrdup("");
+    }
+    return fc_xasprintf("meter=%d,pktps,band=type=drop,rate=%u\n",
+                        PIPE_LOG_METER, br->log_rate_pps);
 }
 
 char *

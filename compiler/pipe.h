@@ -10,11 +10,11 @@
  *
  * Tables (each stage drops what it does not explicitly pass):
  *
- *    0  classify    per ingress port: VLAN-tagged frames dropped; guest and
+ *    0  mirror-in   copies of what a mirrored port sends, to its monitors.
+ *    1  classify    per ingress port: VLAN-tagged frames dropped; guest and
  *                   host ports must use their own MAC (L2 source guard);
  *                   border ports go to 30; monitor ports' frames and frames
- *                   of ports the topology does not know are dropped; mirror
- *                   copies of what a port sends are taken here.
+ *                   of ports the topology does not know are dropped.
  *   10  source      guest/host: ARP sender address, IPv4 and IPv6 source
  *                   must be the port's own (0.0.0.0 ARP probes, DHCP
  *                   DISCOVER/REQUEST from 0.0.0.0 when "dhcp", :: for DAD
@@ -35,7 +35,8 @@
  *                   uplink.
  *   31  border-l3   uplink/patch ingress: ARP/IPv4/IPv6 source must lie
  *                   behind the port.
- *   40  conntrack   reserved for NAT and stateful policy (passes to 50).
+ *   40-47       NAT block list, NAT and stateful policy
+ *                   (pipe-conntrack.c).
  *   50  l2-lookup   known destination MAC -> reg1 = its port; broadcast and
  *                   multicast -> every port that may receive them; unknown
  *                   unicast only towards the outside (an uplink), never
@@ -65,7 +66,8 @@
 #include "topo.h"
 
 enum pipe_table {
-    PIPE_T_CLASSIFY = 0,
+    PIPE_T_MIRROR_IN = 0,
+    PIPE_T_CLASSIFY = 1,
     PIPE_T_SOURCE = 10,
     PIPE_T_PROTOCOL = 11,
     PIPE_T_RESPOND = 20,
@@ -73,6 +75,13 @@ enum pipe_table {
     PIPE_T_BORDER_L2 = 30,
     PIPE_T_BORDER_L3 = 31,
     PIPE_T_CONNTRACK = 40,
+    PIPE_T_NAT_REPLY = 41,
+    PIPE_T_POLICY = 42,
+    PIPE_T_POST_POLICY = 43,
+    PIPE_T_NEIGHBOR = 44,
+    PIPE_T_DNAT_DONE = 45,
+    PIPE_T_NAT_OUT = 46,
+    PIPE_T_NEXT_HOP = 47,
     PIPE_T_L2_LOOKUP = 50,
     PIPE_T_EGRESS = 60,
     PIPE_T_OUTPUT = 70,
@@ -130,7 +139,35 @@ enum pipe_table {
               "destination does not lie behind the border port")           \
     PIPE_KIND(HAIRPIN, "hairpin", false,                                   \
               "no copy back to the ingress port")                          \
-    PIPE_KIND(OUTPUT, "output", false, "deliver to the port")
+    PIPE_KIND(OUTPUT, "output", false, "deliver to the port")             \
+    PIPE_KIND(MIRROR, "mirror", false,                                     \
+              "copy of what a mirrored port sends, to its monitors")       \
+    PIPE_KIND(GATEWAY_RESPONDER, "gateway-responder", false,               \
+              "the switch answers ARP/ND for the NAT gateway and address") \
+    PIPE_KIND(NAT_BLOCK, "nat-block", true,                                \
+              "destination is on the NAT block list")                      \
+    PIPE_KIND(NAT_OUT, "nat-out", false,                                   \
+              "route to the outside, source NAT to the NAT address")       \
+    PIPE_KIND(NAT_IN, "nat-in", true,                                      \
+              "uplink traffic that is neither a reply nor a port forward") \
+    PIPE_KIND(NAT_FORWARD, "nat-forward", false,                           \
+              "port forward from the NAT address to a guest")              \
+    PIPE_KIND(NAT_INVALID, "nat-invalid", true,                            \
+              "invalid connection state in the NAT zone")                  \
+    PIPE_KIND(NAT_NO_NEXT_HOP, "nat-no-next-hop", true,                    \
+              "the NAT next hop's MAC is not resolved yet")                \
+    PIPE_KIND(NEIGHBOR, "neighbor", false,                                 \
+              "routed frame to a guest: its MAC from its address")         \
+    PIPE_KIND(POLICY_ALLOW, "policy-allow", false,                         \
+              "policy rule allows the new connection")                     \
+    PIPE_KIND(POLICY_DENY, "policy-deny", true,                            \
+              "policy rule denies the new connection")                     \
+    PIPE_KIND(POLICY_DEFAULT, "policy-default", true,                      \
+              "no policy rule matched: the default applies")               \
+    PIPE_KIND(POLICY_INVALID, "policy-invalid", true,                      \
+              "invalid connection state")                                  \
+    PIPE_KIND(POLICY_ESTABLISHED, "policy-established", false,             \
+              "reply or related packet of an allowed connection")
 
 enum pipe_kind {
 #define PIPE_KIND(ENUM, SLUG, DROP, DESC) PIPE_K_##ENUM,
@@ -144,6 +181,16 @@ const char *pipe_kind_description(enum pipe_kind);
 bool pipe_kind_is_drop(enum pipe_kind);
 /* Finds a kind by slug; returns -1 if none. */
 int pipe_kind_from_slug(const char *);
+
+/* Drop logging: every bridge with log.drops has OpenFlow meter 1 at
+ * log.rate_pps packets per second; logged drops go through it to the
+ * controller (see pipe_meters()). */
+#define PIPE_LOG_METER 1
+
+/* Conntrack zones: bridge number i (in name order) uses zone
+ * PIPE_ZONE_BASE + 2i for its stateful policy and PIPE_ZONE_BASE + 2i + 1
+ * for its NAT, so no two bridges ever share a zone. */
+#define PIPE_ZONE_BASE 0x4000
 
 #define PIPE_COOKIE_TAG 0xfcULL
 /* Builds and splits cookies (see the essay above). */
@@ -191,6 +238,21 @@ struct pipe_bridge *pipe_build(const struct model *m,
                                const struct topo_bridge *br,
                                const struct pipe_options *);
 void pipe_bridge_destroy(struct pipe_bridge *);
+
+/* A value/mask match on a 16-bit transport port. */
+struct pipe_port_mask {
+    uint16_t value, mask;
+};
+
+/* Decomposes the range [lo, hi] into the fewest value/mask pairs that
+ * together match exactly its ports; 'out' must have room for 32.  Returns
+ * how many. */
+size_t pipe_port_masks(uint16_t lo, uint16_t hi, struct pipe_port_mask *out);
+
+/* Returns the ovs-ofctl meter specification lines (for `ovs-ofctl -O
+ * OpenFlow15 add-meters BR FILE`) bridge 'br' needs, as a malloc'd
+ * string, "" if none. */
+char *pipe_meters(const struct topo_bridge *br);
 
 /* Returns a malloc'd human rule name for 'f': "<slug> <bridge>/<port>:
  * drop: <description>" for the drop of a guard, "...: pass" for what the
