@@ -29,5 +29,6 @@ compiler_libflowc_ovs_a_CPPFLAGS = $(AM_CPPFLAGS) $(OVS_CFLAGS)
 
 bin_PROGRAMS += ovs-flowc
 ovs_flowc_SOURCES = compiler/ovs-flowc.c
+ovs_flowc_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBEXECDIR='"$(pkglibexecdir)"'
 ovs_flowc_LDADD = compiler/libflowc-ovs.a compiler/libflowc.a lib/libflowcutil.a \
 	$(JANSSON_LIBS) $(OVS_LIBS)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "emit.h"
 #include "model.h"
@@ -50,6 +51,8 @@ usage(FILE *stream)
 "usage: ovs-flowc check TOPO.json\n"
 "       ovs-flowc compile TOPO.json [-o DIR] [--bridge BR]\n"
 "                 [--format ofctl|dump|json] [--ofport NAME=N]...\n"
+"       ovs-flowc lab up TOPO.json [--dir DIR] | exec [--dir DIR] NAME CMD...\n"
+"                 | status [--dir DIR] | down [--dir DIR]\n"
 "\n"
 "check    validate TOPO.json; every problem is reported, exit 1 on errors\n"
 "compile  write the OpenFlow tables of every bridge:\n"
@@ -60,6 +63,8 @@ usage(FILE *stream)
 "                        json: the flow IR\n"
 "      --ofport NAME=N   write port NAME as OpenFlow port N (ofctl, json)\n"
 "  -h, --help            this help\n"
+"lab      a private Open vSwitch with the topology's guests as network\n"
+"         namespaces (see ovs-flowc(8))\n"
 "See ovs-flowc(8) and ovs-flowc-topology(5).\n");
 }
 
@@ -281,6 +286,37 @@ out:
     return rc;
 }
 
+/* `ovs-flowc lab ...`: runs the lab script, found next to this program
+ * (the build tree) or in PKGLIBEXECDIR. */
+static int
+cmd_lab(int argc, char *argv[])
+{
+    char self[4096], *slash, *script;
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+    script = NULL;
+    if (n > 0) {
+        self[n] = '\0';
+        slash = strrchr(self, '/');
+        if (slash) {
+            *slash = '\0';
+            script = fc_xasprintf("%s/ovs-flowc-lab", self);
+            if (access(script, X_OK)) {
+                free(script);
+                script = NULL;
+            }
+        }
+    }
+    if (!script) {
+        script = fc_xstrdup(PKGLIBEXECDIR "/ovs-flowc-lab");
+    }
+    argv[0] = script;
+    execv(script, argv);
+    fprintf(stderr, "ovs-flowc: %s: %s\n", script, strerror(errno));
+    free(script);
+    return 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -293,6 +329,9 @@ main(int argc, char *argv[])
     }
     if (!strcmp(argv[1], "compile")) {
         return cmd_compile(argc - 1, argv + 1);
+    }
+    if (!strcmp(argv[1], "lab")) {
+        return cmd_lab(argc - 1, argv + 1);
     }
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")
         || !strcmp(argv[1], "help")) {

@@ -26,9 +26,11 @@
  *   41  established/related (now un-NATed to the guest) -> 44;
  *       new to a forwarded port -> ct(commit, nat(dst=guest:port)) -> 45
  *   45  -> 44
- *   44  neighbour table: eth_src = gateway, eth_dst = the MAC of the
- *       destination guest, dec_ttl -> 50 (and so through the egress
- *       guard: only the guest whose connection it is receives it)
+ *   44  neighbour table: eth_dst = the MAC of the destination guest
+ *       (41 and 45 set eth_src = gateway, dec_ttl) -> 42, the policy
+ *       (a port forward is a new connection there; replies are
+ *       established), then 50 and the egress guard: only the guest whose
+ *       connection it is receives it
  *
  * Everything else from a NAT uplink is dropped (nat-in); nothing is ever
  * bridged to it (pipe-forward.c, pipe-border.c).  The block list also
@@ -219,6 +221,13 @@ policy(struct pctx *c)
             "ct_state=-trk,ip");
     px_flow(c, PIPE_T_POLICY, 50000, PIPE_K_PASS, NULL, track,
             "ct_state=-trk,ipv6");
+    if (c->br->nat) {
+        /* Inbound frames come from the NAT zone already tracked there;
+         * track them in the policy zone too, so their replies are
+         * established there. */
+        px_flow(c, PIPE_T_POLICY, 50000, PIPE_K_PASS, NULL, track,
+                "ct_state=+trk,ct_zone=%u,ip", c->nat_zone);
+    }
 
     /* Infrastructure: neighbour discovery, MLD, DHCP. */
     static const int icmp6_types[] = { 130, 131, 132, 133, 134, 135, 136,
@@ -401,7 +410,7 @@ nat(struct pctx *c)
         for (size_t k = 0; k < p->ipv4.n; k++) {
             strbuf_clear(&c->act);
             strbuf_printf(&c->act, "set_field:%s->eth_dst,resubmit(,%d)",
-                          mac_format(&p->mac, mac), PIPE_T_L2_LOOKUP);
+                          mac_format(&p->mac, mac), PIPE_T_POLICY);
             px_flow(c, PIPE_T_NEIGHBOR, 100, PIPE_K_NEIGHBOR, p,
                     strbuf_cstr(&c->act), "ip,nw_dst=%s",
                     px_addr(&p->ipv4.p[k], buf));

@@ -10,7 +10,7 @@ libjansson-dev uuid-dev libnl-3-dev libnl-route-3-dev libcunit1-dev
 libssl-dev openvswitch-source openvswitch-switch openvswitch-common
 python3 python3-jsonschema python3-scapy
 iproute2 ethtool tcpdump arping ndisc6 dsniff socat dnsmasq-base iperf3
-procps psmisc valgrind clang"
+procps psmisc valgrind clang iputils-ping netcat-openbsd"
 
 missing=
 for p in $PKGS; do

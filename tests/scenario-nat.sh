@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# scenario-nat.sh -- the conntrack stage with real packets (topology
+# tests/nat/topology.json): guests reach the internet host through source
+# NAT and it sees only the NAT address; the LAN host behind the same
+# uplink receives nothing from them; a port forward reaches g1's service;
+# an unsolicited inbound connection does not arrive; a policy deny holds
+# while its allow twin works; drops reach the controller with the rule's
+# cookie, and the meter holds a flood to its rate.
+. "$(dirname "$0")/scenario-lib.sh"
+scenario_begin nat "$srcdir/tests/nat/topology.json"
+
+legit "g1 pings the internet host through NAT" \
+    lx g1 ping -c 2 -W 2 203.0.113.10
+
+# The internet host sees only the NAT address.
+capture_start inet-up0 eth0 "tcp port 7000"
+lx inet-up0 timeout 5 nc -l -p 7000 > "$sc_dir/tcp.out" &
+sleep 0.3
+legit "g1 opens a TCP connection to the internet host" \
+    sh -c "echo via-nat | $OVS_FLOWC lab exec --dir $sc_dir g1 timeout 3 nc -q 1 203.0.113.10 7000"
+capture_count > /dev/null
+srcs=$(tcpdump -r "$sc_dir/cap.pcap" -n 2>/dev/null \
+       | awk '{print $3}' | sed 's/\.[0-9]*$//' | sort -u | tr '\n' ' ')
+if [ "$srcs" = "198.51.100.10 203.0.113.10 " ]; then
+    ok "legit: the internet host saw only the NAT address ($srcs)"
+    sc_legit=$((sc_legit + 1))
+else
+    bad "internet host saw sources: $srcs"
+fi
+wait
+grep -q via-nat "$sc_dir/tcp.out" && ok "legit: data arrived" \
+    || bad "data did not arrive"
+
+# The LAN host behind the uplink gets nothing, however the guest tries.
+zero_at "g1 pings the LAN host" lanhost-up0 eth0 "host 198.51.100.20 and not arp" -- \
+    lx g1 ping -c 3 -i 0.2 -W 1 198.51.100.20
+zero_at "g1 TCP to the LAN host" lanhost-up0 eth0 "tcp" -- \
+    lx g1 timeout 2 nc -w 1 198.51.100.20 22
+lx g1 ip route add 198.51.100.0/24 dev eth0
+zero_at "g1 with an on-link route to the LAN" lanhost-up0 eth0 "not arp" -- \
+    lx g1 ping -c 3 -i 0.2 -W 1 198.51.100.20
+lx g1 ip route del 198.51.100.0/24 dev eth0
+legit "and g1 still reaches the internet meanwhile" \
+    lx g1 ping -c 1 -W 2 203.0.113.10
+
+# Port forward: 198.51.100.10:2222 -> g1:22.
+lx g1 timeout 5 nc -l -p 22 > "$sc_dir/fw.out" &
+sleep 0.3
+echo through-forward | lx inet-up0 timeout 3 nc -q 1 198.51.100.10 2222
+wait
+legit "port forward reaches g1's service" grep -q through-forward "$sc_dir/fw.out"
+
+# Unsolicited inbound: no forward for port 23, and no route to guests.
+lx g1 timeout 4 nc -l -p 23 > "$sc_dir/in.out" &
+sleep 0.3
+blocked "unsolicited inbound connection to the NAT address" \
+    lx inet-up0 timeout 2 nc -w 1 -z 198.51.100.10 23
+lx lan-up0 ip route add 192.0.2.0/24 via 198.51.100.10
+zero_at "LAN router routes straight to a guest" g1 eth0 "icmp and src 198.51.100.1" -- \
+    lx lan-up0 ping -c 3 -i 0.2 -W 1 192.0.2.11
+wait
+
+# Policy: g2 may not open tcp 8000-8099 to 203.0.113.0/24; 9000 is fine.
+lx inet-up0 timeout 6 nc -l -p 8080 > "$sc_dir/p8080.out" &
+lx inet-up0 timeout 6 nc -l -p 9000 > "$sc_dir/p9000.out" &
+sleep 0.3
+echo deny | lx g2 timeout 2 nc -w 1 -q 1 203.0.113.10 8080
+echo allow | lx g2 timeout 2 nc -w 1 -q 1 203.0.113.10 9000
+sleep 0.5
+kill %?8080 %?9000 2>/dev/null; wait
+blocked "policy deny (g2 -> tcp 8080)" grep -q deny "$sc_dir/p8080.out"
+legit "policy allow twin (g2 -> tcp 9000)" grep -q allow "$sc_dir/p9000.out"
+
+# Drop logging: a spoofed source reaches the controller with the rule's
+# cookie; a flood is held to the meter's rate (5 pps, topology).
+timeout 6 ovs-ofctl -O OpenFlow15 monitor "unix:$sc_dir/run/natbr.mgmt" \
+    65534 > "$sc_dir/monitor.out" 2>&1 &
+mon=$!
+sleep 0.5
+lx g1 ip addr add 192.0.2.99/24 dev eth0
+lx g1 ping -c 60 -i 0.05 -I 192.0.2.99 -W 1 203.0.113.10 >/dev/null 2>&1
+lx g1 ip addr del 192.0.2.99/24 dev eth0
+sleep 0.5
+kill $mon 2>/dev/null; wait $mon 2>/dev/null
+n=$(grep -c 'userdata=fc.08' "$sc_dir/monitor.out")
+# 60 spoofed frames over 3 s at 5 pps: the rate plus one bucket at most.
+if [ "$n" -ge 1 ] && [ "$n" -le 25 ]; then
+    ok "spoofed source logged with its rule (ipv4-source-guard): $n of 60 packet-ins (meter)"
+else
+    bad "expected 1..25 metered packet-ins for ipv4-source-guard, got $n"
+fi
+
+scenario_end
