@@ -30,5 +30,6 @@ compiler_libflowc_ovs_a_CPPFLAGS = $(AM_CPPFLAGS) $(OVS_CFLAGS)
 bin_PROGRAMS += ovs-flowc
 ovs_flowc_SOURCES = compiler/ovs-flowc.c
 ovs_flowc_CPPFLAGS = $(AM_CPPFLAGS) -DPKGLIBEXECDIR='"$(pkglibexecdir)"'
+EXTRA_ovs_flowc_DEPENDENCIES = lib/libopenvswitch-flowc.a
 ovs_flowc_LDADD = compiler/libflowc-ovs.a compiler/libflowc.a lib/libflowcutil.a \
 	$(JANSSON_LIBS) $(OVS_LIBS)

@@ -20,6 +20,7 @@
 #include "pipe-priv.h"
 
 #include <inttypes.h>
+#include <string.h>
 #include <sys/socket.h>
 
 /* Emits the per-address L3 flows of table 31 (ingress, sources) or 60
@@ -31,6 +32,10 @@ l3_flows(struct pctx *c, const struct topo_port *p, bool ingress,
 {
     const char *ref = px_ref(c, p);
     char buf[PREFIX_STRLEN];
+    /* ARP leaving for an address that is not behind (a probe or an
+     * announcement of a near-side address) is no attack: not logged. */
+    const char *arp_egress = (strstr(actions, "controller(") ? "drop"
+                              : actions);
 
     for (size_t i = 0; i < addrs->ips.n; i++) {
         const struct prefix *a = &addrs->ips.p[i];
@@ -42,7 +47,7 @@ l3_flows(struct pctx *c, const struct topo_port *p, bool ingress,
                 px_flow(c, PIPE_T_BORDER_L3, prio, kind, p, actions,
                         "in_port=%s,ip,nw_src=%s", ref, buf);
             } else {
-                px_flow(c, PIPE_T_EGRESS, prio, kind, p, actions,
+                px_flow(c, PIPE_T_EGRESS, prio, kind, p, arp_egress,
                         "reg1=%"PRIu32",arp,arp_tpa=%s", p->id, buf);
                 px_flow(c, PIPE_T_EGRESS, prio, kind, p, actions,
                         "reg1=%"PRIu32",ip,nw_dst=%s", p->id, buf);
@@ -73,6 +78,12 @@ border_port(struct pctx *c, const struct topo_port *p,
     if (c->mb->host_only && p->role == TOPO_UPLINK) {
         px_flow(c, PIPE_T_BORDER_L2, 300, PIPE_K_HOST_ONLY, p,
                 px_drop(c, PIPE_K_HOST_ONLY, p), "in_port=%s", ref);
+        /* Broadcasts of the host-only network (ARP, DHCP) that would
+         * also go out of the uplink are dropped silently; unicast
+         * towards the uplink is logged. */
+        px_flow(c, PIPE_T_EGRESS, 260, PIPE_K_HOST_ONLY, p, "drop",
+                "reg1=%"PRIu32",dl_dst=01:00:00:00:00:00/01:00:00:00:00:00",
+                p->id);
         px_flow(c, PIPE_T_EGRESS, 250, PIPE_K_HOST_ONLY, p,
                 px_drop(c, PIPE_K_HOST_ONLY, p), "reg1=%"PRIu32, p->id);
         return;
@@ -156,7 +167,10 @@ border_port(struct pctx *c, const struct topo_port *p,
     }
     /* ARP requests for an address behind were answered by the far side's
      * responder; a broadcast ARP for one that is not behind cannot be
-     * answered there either. */
+     * answered there either: dropped without a log line. */
+    px_flow(c, PIPE_T_EGRESS, 150, PIPE_K_BORDER_EGRESS, p, "drop",
+            "reg1=%"PRIu32",dl_dst=01:00:00:00:00:00/01:00:00:00:00:00",
+            p->id);
     px_flow(c, PIPE_T_EGRESS, 100, PIPE_K_BORDER_EGRESS, p,
             px_drop(c, PIPE_K_BORDER_EGRESS, p), "reg1=%"PRIu32, p->id);
 }

@@ -172,6 +172,10 @@ egress_guard(struct pctx *c, const struct topo_port *p)
     }
     px_flow(c, PIPE_T_EGRESS, 200, PIPE_K_EGRESS_GUARD, p, next,
             "reg1=%"PRIu32",ipv6,ipv6_dst=ff00::/8", id);
+    /* A broadcast copy that does not concern this port is no attack:
+     * not delivered, not logged. */
+    px_flow(c, PIPE_T_EGRESS, 150, PIPE_K_EGRESS_GUARD, p, "drop",
+            "reg1=%"PRIu32",dl_dst=01:00:00:00:00:00/01:00:00:00:00:00", id);
     px_flow(c, PIPE_T_EGRESS, 100, PIPE_K_EGRESS_GUARD, p,
             px_drop(c, PIPE_K_EGRESS_GUARD, p), "reg1=%"PRIu32, id);
 }

@@ -1,0 +1,12 @@
+# tests/switch.mk -- the tests that need a real switch (root; each brings
+# up its own private lab and removes it): dumps of every topology equal
+# the switch's, ofproto/trace of attacks and their twins, and namespace
+# scenarios with real packets.
+TESTS += \
+	tests/load-examples.sh \
+	tests/trace-attacks.sh \
+	tests/scenario-nat.sh
+EXTRA_DIST += \
+	tests/load-examples.sh tests/trace-attacks.sh tests/scenario-nat.sh \
+	tests/scenario-lib.sh tests/flowc-lib.sh \
+	tests/trace/topology.json tests/nat/topology.json
