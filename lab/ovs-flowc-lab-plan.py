@@ -109,6 +109,10 @@ def main():
                 h = sum(map(ord, pname)) & 0xffff
                 mac = f"02:00:00:ee:{h >> 8:02x}:{h & 0xff:02x}"
             out.append(f"port {bname} {pname} {ns} {mac}")
+            if role == "monitor":
+                # A monitor only listens: keep its namespace quiet (no
+                # IPv6 autoconfiguration chatter to be dropped and logged).
+                out.append(f"quiet {ns}")
             if p.get("iface_id"):
                 out.append(f"iface-id {pname} {p['iface_id']}")
             ll = p.get("link_local", "eui64")

@@ -27,7 +27,7 @@ step() { printf '  [%s] %s\n' "$(date +%T)" "$*"; }
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 FLOWC=${OVS_FLOWC:-$here/ovs-flowc}
 FLOWD=${OVS_FLOWD:-$here/ovs-flowd}
-PYTHON3=${PYTHON3:-python3}
+PYTHON3=${PYTHON3:-/usr/bin/python3}
 [ -x "$FLOWC" ] || FLOWC=$(command -v ovs-flowc) || die "ovs-flowc not found"
 [ -x "$FLOWD" ] || FLOWD=$(command -v ovs-flowd 2>/dev/null) || FLOWD=
 
@@ -190,6 +190,9 @@ lab_up() {
                 ip -n "$a" link set eth0 down
                 ip -n "$a" link set eth0 up
             fi ;;
+        quiet)          # quiet NS: no IPv6 on eth0
+            ip netns exec "$a" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 \
+                || return 1 ;;
         route)          # route NS default|PREFIX via GW
             ip -n "$a" route add "$b" via "$d" || return 1 ;;
         segment)        # segment UPLINK-BRIDGE UPLINK LANNS: the LAN
