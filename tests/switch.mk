@@ -5,8 +5,13 @@
 TESTS += \
 	tests/load-examples.sh \
 	tests/trace-attacks.sh \
-	tests/scenario-nat.sh
+	tests/scenario-nat.sh \
+	test-topologies/host-only/run.sh \
+	test-topologies/vps-antispoof/run.sh \
+	test-topologies/two-bridge-mitm/run.sh
 EXTRA_DIST += \
 	tests/load-examples.sh tests/trace-attacks.sh tests/scenario-nat.sh \
 	tests/scenario-lib.sh tests/flowc-lib.sh \
-	tests/trace/topology.json tests/nat/topology.json
+	tests/trace/topology.json tests/nat/topology.json \
+	$(wildcard $(srcdir)/test-topologies/*/run.sh) \
+	$(wildcard $(srcdir)/test-topologies/*/topology.json)
