@@ -13,5 +13,4 @@ EXTRA_DIST += \
 	tests/load-examples.sh tests/trace-attacks.sh tests/scenario-nat.sh \
 	tests/scenario-lib.sh tests/flowc-lib.sh \
 	tests/trace/topology.json tests/nat/topology.json \
-	$(wildcard $(srcdir)/test-topologies/*/run.sh) \
-	$(wildcard $(srcdir)/test-topologies/*/topology.json)
+	test-topologies
