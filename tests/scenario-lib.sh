@@ -71,7 +71,10 @@ blocked() {
 capture_start() {
     local ns=$1 ifc=$2; shift 2
     rm -f "$sc_dir/cap.pcap"
-    lx "$ns" timeout 60 tcpdump -U -q -n -i "$ifc" -w "$sc_dir/cap.pcap" \
+    # --immediate-mode: without it packets wait in the capture ring for up
+    # to a second and a capture stopped early under-counts.
+    lx "$ns" timeout 60 tcpdump --immediate-mode -U -q -n -i "$ifc" \
+        -w "$sc_dir/cap.pcap" \
         "$@" > "$sc_dir/tcpdump.log" 2>&1 &
     sc_cap_pid=$!
     # Wait (bounded) until tcpdump listens.

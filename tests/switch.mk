@@ -8,7 +8,10 @@ TESTS += \
 	tests/scenario-nat.sh \
 	test-topologies/host-only/run.sh \
 	test-topologies/vps-antispoof/run.sh \
-	test-topologies/two-bridge-mitm/run.sh
+	test-topologies/two-bridge-mitm/run.sh \
+	test-topologies/monitor-mirror/run.sh \
+	test-topologies/ipv6-first-hop/run.sh \
+	test-topologies/rogue-dhcp/run.sh
 EXTRA_DIST += \
 	tests/load-examples.sh tests/trace-attacks.sh tests/scenario-nat.sh \
 	tests/scenario-lib.sh tests/flowc-lib.sh \

@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Scenario 6, IPv6 first-hop security, s1 the attacker: rogue router
+# advertisement, rogue DHCPv6 server, forged NA (override flag) and NS,
+# answering another guest's duplicate address detection; DAD from ::
+# itself works, and s2's stable-privacy link-local address (listed in the
+# topology) is the one it may use.  Each attack beside its legitimate twin
+# (the host port s6 may serve RA and DHCPv6).
+. "$(dirname "$0")/../../tests/scenario-lib.sh"
+scenario_begin ipv6-first-hop "$(dirname "$0")/topology.json"
+S1=52:54:00:70:00:71 S2=52:54:00:70:00:72 S6=52:54:00:70:00:01
+LL1=fe80::5054:ff:fe70:71 LL2=fe80::a5b2:c3d4:e5f6:1234
+LL6=fe80::5054:ff:fe70:1
+scapy() { local ns=$1; shift
+    lx "$ns" /usr/bin/python3 -c "from scapy.all import *; $*"; }
+
+legit "s1 pings s2 over IPv6" lx s1 ping -6 -c 2 -W 2 2001:db8:6::72
+legit "s1 reaches s2's stable-privacy link-local address" \
+    lx s1 ping -6 -c 2 -W 2 "$LL2%eth0"
+
+# Router advertisements.
+# (No SLAAC, no default route: the twin must not change the guests.)
+RA="IPv6(src='%s', dst='ff02::1', hlim=255) / ICMPv6ND_RA(routerlifetime=%s) / ICMPv6NDOptPrefixInfo(prefix='2001:db8:bad::', prefixlen=64, A=%s) / ICMPv6NDOptSrcLLAddr(lladdr='%s')"
+zero_at "rogue RA from s1" s2 eth0 "icmp6 and ip6[40] == 134" -- \
+    scapy s1 "sendp(Ether(src='$S1', dst='33:33:00:00:00:01') / $(printf "$RA" "$LL1" 1800 1 "$S1"), iface='eth0', count=3, verbose=False)"
+if lx s2 ip -6 route | grep -q "2001:db8:bad::\|via $LL1"; then
+    bad "s2 took a route from the rogue RA"
+else
+    ok "attack blocked: s2's routing table has nothing from the rogue RA"
+    sc_attacks=$((sc_attacks + 1))
+fi
+capture_start s2 eth0 "icmp6 and ip6[40] == 134"
+scapy s6 "sendp(Ether(src='$S6', dst='33:33:00:00:00:01') / $(printf "$RA" "$LL6" 0 0 "$S6" | sed 's/bad/6/'), iface='eth0', count=2, verbose=False)"
+n=$(capture_count)
+if [ "$n" -ge 2 ]; then
+    ok "legit: the host's RA reaches s2 ($n)"; sc_legit=$((sc_legit + 1))
+else
+    bad "the host's RA did not reach s2 ($n)"
+fi
+
+# DHCPv6 server.
+DH="IPv6(src='%s', dst='$LL2') / UDP(sport=547, dport=546) / DHCP6_Advertise(trid=7)"
+zero_at "rogue DHCPv6 advertise from s1" s2 eth0 "udp port 546" -- \
+    scapy s1 "sendp(Ether(src='$S1', dst='$S2') / $(printf "$DH" "$LL1"), iface='eth0', count=3, verbose=False)"
+capture_start s2 eth0 "udp port 546"
+scapy s6 "sendp(Ether(src='$S6', dst='$S2') / $(printf "$DH" "$LL6"), iface='eth0', count=2, verbose=False)"
+n=$(capture_count)
+if [ "$n" = 2 ]; then
+    ok "legit: the host's DHCPv6 advertise reaches s2"; sc_legit=$((sc_legit + 1))
+else
+    bad "the host's DHCPv6 advertise: $n of 2 at s2"
+fi
+
+# Forged neighbor advertisement (override) and solicitation.
+lx s6 ping -6 -c 1 -W 2 2001:db8:6::72 >/dev/null
+zero_at "forged NA (override) claiming s2's address" s6 eth0 "icmp6 and ether src $S1" -- \
+    scapy s1 "sendp(Ether(src='$S1', dst='$S6') / IPv6(src='2001:db8:6::71', dst='2001:db8:6::1', hlim=255) / ICMPv6ND_NA(tgt='2001:db8:6::72', R=0, S=0, O=1) / ICMPv6NDOptDstLLAddr(lladdr='$S1'), iface='eth0', count=3, verbose=False)"
+mac=$(lx s6 ip -6 neigh show 2001:db8:6::72 | awk '{print $5}')
+[ "$mac" = "$S2" ] && { ok "attack blocked: s6 still has s2 at s2's MAC"; sc_attacks=$((sc_attacks + 1)); } \
+    || bad "s6 has 2001:db8:6::72 at '$mac'"
+zero_at "NS with s2's MAC as source link-layer address" s6 eth0 "icmp6 and ether src $S1" -- \
+    scapy s1 "sendp(Ether(src='$S1', dst='33:33:ff:00:00:01') / IPv6(src='2001:db8:6::71', dst='ff02::1:ff00:1', hlim=255) / ICMPv6ND_NS(tgt='2001:db8:6::1') / ICMPv6NDOptSrcLLAddr(lladdr='$S2'), iface='eth0', count=3, verbose=False)"
+zero_at "NS from s2's address" s6 eth0 "icmp6 and ether src $S1" -- \
+    scapy s1 "sendp(Ether(src='$S1', dst='33:33:ff:00:00:01') / IPv6(src='2001:db8:6::72', dst='ff02::1:ff00:1', hlim=255) / ICMPv6ND_NS(tgt='2001:db8:6::1') / ICMPv6NDOptSrcLLAddr(lladdr='$S1'), iface='eth0', count=3, verbose=False)"
+
+# Duplicate address detection: s2 re-adds its address with DAD while s1
+# claims it with unsolicited NAs; DAD from :: must pass and succeed.
+lx s2 ip -6 addr del 2001:db8:6::72/64 dev eth0
+lx s1 timeout 5 /usr/bin/python3 -c "
+import time
+from scapy.all import *
+for _ in range(15):
+    sendp(Ether(src='$S1', dst='33:33:00:00:00:01') / IPv6(src='$LL1', dst='ff02::1', hlim=255) /
+          ICMPv6ND_NA(tgt='2001:db8:6::72', R=0, S=0, O=1) / ICMPv6NDOptDstLLAddr(lladdr='$S1'),
+          iface='eth0', verbose=False)
+    time.sleep(0.2)" &
+lx s2 ip -6 addr add 2001:db8:6::72/64 dev eth0
+deadline=$((SECONDS + 8))
+state=tentative
+while [ $SECONDS -lt $deadline ]; do
+    state=$(lx s2 ip -6 addr show dev eth0 | grep "2001:db8:6::72" | grep -o "tentative\|dadfailed" | head -1)
+    [ -z "$state" ] && break
+    [ "$state" = dadfailed ] && break
+    sleep 0.2
+done
+wait
+if [ -z "$state" ]; then
+    ok "attack blocked: s2's DAD succeeded despite s1 claiming the address"
+    sc_attacks=$((sc_attacks + 1))
+else
+    bad "s2's address is $state"
+fi
+legit "s2's re-added address works" lx s1 ping -6 -c 2 -W 2 2001:db8:6::72
+
+# s2 may use only its listed link-local address, not the EUI-64 one.
+zero_at "s2 sends from an unlisted (EUI-64) link-local address" s1 eth0 "icmp6 and src host fe80::5054:ff:fe70:72" -- \
+    scapy s2 "sendp(Ether(src='$S2', dst='$S1') / IPv6(src='fe80::5054:ff:fe70:72', dst='$LL1') / ICMPv6EchoRequest(), iface='eth0', count=3, verbose=False)"
+scenario_end
