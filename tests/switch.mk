@@ -5,7 +5,7 @@
 TESTS += \
 	tests/load-examples.sh \
 	tests/trace-attacks.sh \
-	tests/scenario-nat.sh \
+	test-topologies/nat-lan-block/run.sh \
 	test-topologies/host-only/run.sh \
 	test-topologies/vps-antispoof/run.sh \
 	test-topologies/two-bridge-mitm/run.sh \
@@ -13,7 +13,7 @@ TESTS += \
 	test-topologies/ipv6-first-hop/run.sh \
 	test-topologies/rogue-dhcp/run.sh
 EXTRA_DIST += \
-	tests/load-examples.sh tests/trace-attacks.sh tests/scenario-nat.sh \
+	tests/load-examples.sh tests/trace-attacks.sh \
 	tests/scenario-lib.sh tests/flowc-lib.sh \
-	tests/trace/topology.json tests/nat/topology.json \
+	tests/trace/topology.json \
 	test-topologies
