@@ -243,42 +243,92 @@ parse_cidr_value(struct ck *ck, json_t *v, const char *p, int family,
     return true;
 }
 
-/* Parses an array of addresses (cidr = false) or prefixes into 'set'. */
+/* One parsed element of an address list, for duplicate detection. */
+struct indexed_prefix {
+    struct prefix p;
+    size_t index;
+};
+
+static int
+cmp_indexed_prefix(const void *a_, const void *b_)
+{
+    const struct indexed_prefix *a = a_, *b = b_;
+    int c = prefix_cmp(&a->p, &b->p);
+    return c ? c : (a->index < b->index ? -1 : a->index > b->index);
+}
+
+/* Says what is wrong with an address of a particular list, or NULL. */
+typedef const char *addr_rule_func(const struct prefix *);
+
+static const char *
+not_link_local(const struct prefix *a)
+{
+    return (prefix_is_link_local(a) ? NULL
+            : "is not a link-local (fe80::/10) address");
+}
+
+static const char *
+bad_host_ipv6(const struct prefix *a)
+{
+    return (prefix_is_link_local(a) ? "is link-local: list it in \"link_local\""
+            : prefix_is_multicast(a) ? "is a multicast address"
+            : prefix_is_unspecified(a) ? "is the unspecified address"
+            : NULL);
+}
+
+static const char *
+bad_host_ipv4(const struct prefix *a)
+{
+    return (prefix_is_multicast(a) ? "is a multicast address"
+            : prefix_is_unspecified(a) ? "is the unspecified address"
+            : a->b[0] == 255 && a->b[3] == 255 ? "is the broadcast address"
+            : NULL);
+}
+
+/* Parses an array of addresses (cidr = false) or prefixes into 'set'
+ * (sorted, without duplicates; each duplicate is reported at its second
+ * occurrence).  'rule', if nonnull, rejects addresses the list may not
+ * hold.  Sorting keeps this O(n log n) on hostile input. */
 static void
 parse_addr_list(struct ck *ck, json_t *obj, const char *ptr,
                 const char *key, int family, bool cidr,
-                struct prefix_set *set)
+                addr_rule_func *rule, struct prefix_set *set)
 {
     json_t *arr = member(ck, obj, ptr, key, JSON_ARRAY, false, "");
+    struct indexed_prefix *v;
+    size_t i, n = 0;
     char *base;
-    size_t i;
-    json_t *v;
+    json_t *e;
 
     if (!arr) {
         return;
     }
     base = ck_ptr(ptr, key);
-    json_array_foreach (arr, i, v) {
+    v = fc_xmalloc((json_array_size(arr) + 1) * sizeof *v);
+    json_array_foreach (arr, i, e) {
         char *p = ck_ptr_i(base, i);
-        struct prefix pfx;
-        bool ok = (cidr ? parse_cidr_value(ck, v, p, family, &pfx)
-                   : parse_addr_value(ck, v, p, family, &pfx));
-        if (ok) {
-            bool dup = false;
-            for (size_t j = 0; j < set->n; j++) {
-                if (prefix_equal(&set->p[j], &pfx)) {
-                    dup = true;
-                }
-            }
-            if (dup) {
-                ck_err(ck, p, "\"%s\" is listed twice",
-                       json_string_value(v));
-            } else {
-                prefix_set_add(set, &pfx);
-            }
+        bool ok = (cidr ? parse_cidr_value(ck, e, p, family, &v[n].p)
+                   : parse_addr_value(ck, e, p, family, &v[n].p));
+        const char *why = ok && rule ? rule(&v[n].p) : NULL;
+        if (why) {
+            ck_err(ck, p, "\"%s\" %s", json_string_value(e), why);
+        } else if (ok) {
+            v[n++].index = i;
         }
         free(p);
     }
+    qsort(v, n, sizeof *v, cmp_indexed_prefix);
+    for (i = 0; i < n; i++) {
+        if (i && prefix_equal(&v[i].p, &v[i - 1].p)) {
+            char *p = ck_ptr_i(base, v[i].index);
+            ck_err(ck, p, "\"%s\" is listed twice",
+                   json_string_value(json_array_get(arr, v[i].index)));
+            free(p);
+        } else {
+            prefix_set_add(set, &v[i].p);
+        }
+    }
+    free(v);
     free(base);
 }
 
@@ -355,17 +405,7 @@ parse_link_local(struct ck *ck, json_t *obj, const char *ptr,
         prefix_set_add(&port->link_local, &ll);
     } else if (json_is_array(v)) {
         parse_addr_list(ck, obj, ptr, "link_local", AF_INET6, false,
-                        &port->link_local);
-        for (size_t i = 0; i < port->link_local.n; i++) {
-            if (!prefix_is_link_local(&port->link_local.p[i])) {
-                char buf[PREFIX_STRLEN];
-                char *pi = ck_ptr_i(p, i);
-                ck_err(ck, pi, "\"%s\" is not a link-local (fe80::/10) "
-                       "address",
-                       prefix_format(&port->link_local.p[i], buf));
-                free(pi);
-            }
-        }
+                        not_link_local, &port->link_local);
     } else {
         ck_err(ck, p, "expected \"eui64\" or an array of fe80:: addresses");
     }
@@ -499,41 +539,11 @@ parse_port(struct ck *ck, struct topo_bridge *br, const char *name,
 
     if (role == TOPO_GUEST || role == TOPO_HOST) {
         parse_mac(ck, obj, ptr, "mac", true, true, &port->mac, NULL);
-        parse_addr_list(ck, obj, ptr, "ipv4", AF_INET, false, &port->ipv4);
-        parse_addr_list(ck, obj, ptr, "ipv6", AF_INET6, false, &port->ipv6);
-        for (size_t i = 0; i < port->ipv6.n; i++) {
-            const struct prefix *a = &port->ipv6.p[i];
-            const char *bad = (prefix_is_link_local(a)
-                               ? "is link-local: list it in \"link_local\""
-                               : prefix_is_multicast(a)
-                               ? "is a multicast address"
-                               : prefix_is_unspecified(a)
-                               ? "is the unspecified address" : NULL);
-            if (bad) {
-                char buf[PREFIX_STRLEN];
-                char *b = ck_ptr(ptr, "ipv6"), *p = ck_ptr_i(b, i);
-                ck_err(ck, p, "\"%s\" %s", prefix_format(a, buf), bad);
-                free(p);
-                free(b);
-            }
-        }
-        for (size_t i = 0; i < port->ipv4.n; i++) {
-            const struct prefix *a = &port->ipv4.p[i];
-            const char *bad = (prefix_is_multicast(a)
-                               ? "is a multicast address"
-                               : prefix_is_unspecified(a)
-                               ? "is the unspecified address"
-                               : a->b[0] == 255 && a->b[3] == 255
-                               ? "is the broadcast address" : NULL);
-            if (bad) {
-                char buf[PREFIX_STRLEN];
-                char *b = ck_ptr(ptr, "ipv4"), *p = ck_ptr_i(b, i);
-                ck_err(ck, p, "\"%s\" %s", prefix_format(a, buf), bad);
-                free(p);
-                free(b);
-            }
-        }
-        parse_addr_list(ck, obj, ptr, "allowed_extra", 0, true,
+        parse_addr_list(ck, obj, ptr, "ipv4", AF_INET, false,
+                        bad_host_ipv4, &port->ipv4);
+        parse_addr_list(ck, obj, ptr, "ipv6", AF_INET6, false,
+                        bad_host_ipv6, &port->ipv6);
+        parse_addr_list(ck, obj, ptr, "allowed_extra", 0, true, NULL,
                         &port->extra);
         v = member(ck, obj, ptr, "dhcp", JSON_TRUE, false, "");
         port->dhcp = v && json_is_true(v);
@@ -670,7 +680,7 @@ parse_bridge(struct ck *ck, const char *name, json_t *obj, const char *ptr)
     br->datapath_type = fc_xstrdup("system");
     ck->t->bridges[ck->t->n_bridges++] = br;
 
-    parse_addr_list(ck, obj, ptr, "subnets", 0, true, &br->subnets);
+    parse_addr_list(ck, obj, ptr, "subnets", 0, true, NULL, &br->subnets);
     if (parse_enum(ck, obj, ptr, "isolation", isolations, &k)) {
         br->host_only = k == 1;
     }

@@ -52,7 +52,9 @@ parse_text(struct topo *t, struct diag_list *diags)
     if (!t->root) {
         diag_add(diags, DIAG_ERROR, err.line > 0 ? err.line : 1,
                  err.column > 0 ? err.column : 1, 1, NULL,
-                 "JSON syntax: %s", err.text);
+                 "JSON syntax: %s%s",
+                 strstr(err.text, "unable to decode byte")
+                 ? "invalid UTF-8: " : "", err.text);
     }
 }
 
