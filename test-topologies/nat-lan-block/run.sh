@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# scenario-nat.sh -- the conntrack stage with real packets (topology
-# tests/nat/topology.json): guests reach the internet host through source
-# NAT and it sees only the NAT address; the LAN host behind the same
-# uplink receives nothing from them; a port forward reaches g1's service;
-# an unsolicited inbound connection does not arrive; a policy deny holds
+# Scenario 2, NAT with LAN block (the conntrack stage with real packets):
+# guests reach the internet host through source NAT and it sees only the
+# NAT address; the LAN host behind the same uplink receives nothing from
+# them, however they try; DHCP (dnsmasq in the host port's namespace) and
+# DNS to the host port work; a port forward reaches g1's service; an
+# unsolicited inbound connection does not arrive; a policy deny holds
 # while its allow twin works; drops reach the controller with the rule's
 # cookie, and the meter holds a flood to its rate.
-. "$(dirname "$0")/scenario-lib.sh"
-scenario_begin nat "$srcdir/tests/nat/topology.json"
+. "$(dirname "$0")/../../tests/scenario-lib.sh"
+scenario_begin nat-lan-block "$(dirname "$0")/topology.json"
 
 legit "g1 pings the internet host through NAT" \
     lx g1 ping -c 2 -W 2 203.0.113.10
@@ -43,6 +44,44 @@ zero_at "g1 with an on-link route to the LAN" lanhost-up0 eth0 "not arp" -- \
 lx g1 ip route del 198.51.100.0/24 dev eth0
 legit "and g1 still reaches the internet meanwhile" \
     lx g1 ping -c 1 -W 2 203.0.113.10
+
+# DHCP and DNS from the host port.
+lx nh dnsmasq --keep-in-foreground --bind-interfaces --interface=eth0 \
+    --except-interface=lo --conf-file=/dev/null --no-resolv \
+    --dhcp-range=192.0.2.13,192.0.2.13,255.255.255.0 \
+    --dhcp-host=52:54:00:00:01:13,192.0.2.13 --dhcp-option=3,192.0.2.1 \
+    --dhcp-leasefile="$sc_dir/leases" --pid-file="$sc_dir/dnsmasq.pid" \
+    --address=/service.example/192.0.2.2 --log-facility=- --log-dhcp \
+    > "$sc_dir/dnsmasq.log" 2>&1 &
+sleep 1
+lx g3 ip addr flush dev eth0
+legit "g3 gets its address by DHCP from the host port" \
+    lx g3 /usr/bin/python3 -c "
+from scapy.all import *
+conf.checkIPaddr = False
+mac = '52:54:00:00:01:13'
+disc = (Ether(src=mac, dst='ff:ff:ff:ff:ff:ff') / IP(src='0.0.0.0', dst='255.255.255.255') /
+        UDP(sport=68, dport=67) / BOOTP(chaddr=bytes.fromhex(mac.replace(':', '')), xid=7, flags=0x8000) /
+        DHCP(options=[('message-type', 'discover'), 'end']))
+offer = srp1(disc, iface='eth0', timeout=4, verbose=False)
+assert offer and offer[BOOTP].yiaddr == '192.0.2.13', offer
+req = (Ether(src=mac, dst='ff:ff:ff:ff:ff:ff') / IP(src='0.0.0.0', dst='255.255.255.255') /
+       UDP(sport=68, dport=67) / BOOTP(chaddr=bytes.fromhex(mac.replace(':', '')), xid=7, flags=0x8000) /
+       DHCP(options=[('message-type', 'request'), ('requested_addr', '192.0.2.13'),
+                     ('server_id', offer[IP].src), 'end']))
+ack = srp1(req, iface='eth0', timeout=4, verbose=False)
+assert ack and ack[DHCP].options[0] == ('message-type', 5), ack
+"
+lx g3 ip addr add 192.0.2.13/24 dev eth0
+lx g3 ip route add default via 192.0.2.1
+legit "DNS from the host port answers g3" lx g3 /usr/bin/python3 -c "
+from scapy.all import *
+r = sr1(IP(dst='192.0.2.2') / UDP(sport=5353, dport=53) /
+        DNS(rd=1, qd=DNSQR(qname='service.example')), timeout=3, verbose=False)
+assert r is not None and r[DNS].an.rdata == '192.0.2.2'"
+legit "g3, configured by DHCP, reaches the internet through NAT" \
+    lx g3 ping -c 2 -W 2 203.0.113.10
+kill "$(cat "$sc_dir/dnsmasq.pid" 2>/dev/null)" 2>/dev/null
 
 # Port forward: 198.51.100.10:2222 -> g1:22.
 lx g1 timeout 5 nc -l -p 22 > "$sc_dir/fw.out" &
