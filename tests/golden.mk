@@ -2,3 +2,7 @@
 # compiles to its checked-in flows and meters (tests/golden/).
 TESTS += tests/golden-flows.sh
 EXTRA_DIST += tests/golden-flows.sh tests/golden
+
+# Every example and test topology validates against the JSON Schema.
+TESTS += tests/schema-validate.py
+EXTRA_DIST += tests/schema-validate.py
