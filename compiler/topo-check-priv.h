@@ -13,6 +13,7 @@
 struct ck {
     struct topo *t;             /* Being filled in; not owned. */
     struct diag_list *d;        /* Not owned. */
+    json_t *root;               /* The JSON document; not owned. */
 };
 
 void ck_err(struct ck *, const char *ptr, const char *fmt, ...)

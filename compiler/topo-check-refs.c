@@ -27,6 +27,23 @@ json_kind(const json_t *j)
 
 /* --- Patch peers ------------------------------------------------------ */
 
+/* True if patch port 'p' names an existing patch port on another bridge
+ * as its peer (whether or not that one names it back). */
+static bool
+peer_is_sound(const struct topo *t, const struct topo_port *p)
+{
+    const struct topo_bridge *b;
+    const struct topo_port *q;
+
+    if (!p->peer_bridge_name) {
+        return false;
+    }
+    b = topo_find_bridge(t, p->peer_bridge_name);
+    q = b && b != p->bridge ? topo_bridge_find_port(b, p->peer_port_name)
+                            : NULL;
+    return q && q->role == TOPO_PATCH;
+}
+
 static void
 check_patches(struct ck *ck)
 {
@@ -65,9 +82,13 @@ check_patches(struct ck *ck)
             } else if (!peer->peer_bridge_name
                        || strcmp(peer->peer_bridge_name, br->name)
                        || strcmp(peer->peer_port_name, p->name)) {
-                ck_err(ck, ptr, "patch peer \"%s/%s\" does not name "
-                       "\"%s/%s\" back", pb->name, peer->name, br->name,
-                       p->name);
+                /* Only if the peer's own "peer" names a patch port that
+                 * exists: otherwise that one mistake is reported there. */
+                if (peer_is_sound(t, peer)) {
+                    ck_err(ck, ptr, "patch peer \"%s/%s\" does not name "
+                           "\"%s/%s\" back", pb->name, peer->name,
+                           br->name, p->name);
+                }
             } else {
                 p->peer = peer;
             }
@@ -197,6 +218,24 @@ check_mirrors(struct ck *ck, json_t *root)
 
 /* --- References used by groups and policies ---------------------------- */
 
+/* True if "bridge/port" 's' names a port the JSON has (it may have been
+ * rejected, and then reported, on its own). */
+static bool
+json_names_port(json_t *root, const char *s)
+{
+    const char *slash = strchr(s, '/');
+    char *bname;
+    json_t *b;
+
+    if (!slash) {
+        return false;
+    }
+    bname = strndup(s, slash - s);
+    b = json_object_get(json_object_get(root, "bridges"), bname);
+    free(bname);
+    return json_object_get(json_object_get(b, "ports"), slash + 1) != NULL;
+}
+
 /* Resolves "bridge/port" or, when 'br' is nonnull, a bare port of 'br'. */
 static struct topo_port *
 resolve_port_ref(struct ck *ck, struct topo_bridge *br, const char *s,
@@ -225,8 +264,8 @@ parse_groups(struct ck *ck, json_t *root)
     const char *name;
     json_t *arr;
 
-    if (!groups) {
-        return;
+    if (!groups || !json_is_object(json_object_get(root, "bridges"))) {
+        return;         /* Without bridges, nothing can resolve. */
     }
     if (!json_is_object(groups)) {
         ck_err(ck, "/groups", "expected an object, not %s",
@@ -269,7 +308,9 @@ parse_groups(struct ck *ck, json_t *root)
                                                 &port_syntax))) {
                 g->ports[g->n_ports++] = port;
             } else if (port_syntax) {
-                ck_err(ck, p, "\"%s\" names no port of the topology", s);
+                if (!json_names_port(root, s)) {
+                    ck_err(ck, p, "\"%s\" names no port of the topology", s);
+                }
             } else if (!prefix_parse_cidr(s, 0, true, &pfx)) {
                 prefix_set_add(&g->cidrs, &pfx);
             } else {
@@ -319,7 +360,9 @@ resolve_ref(struct ck *ck, struct topo_bridge *br, json_t *v,
         return true;
     }
     if (port_syntax) {
-        ck_err(ck, ptr, "\"%s\" names no port of the topology", s);
+        if (!json_names_port(ck->root, s)) {
+            ck_err(ck, ptr, "\"%s\" names no port of the topology", s);
+        }
         return false;
     }
     if ((ref->bridge = topo_find_bridge(ck->t, s))) {
@@ -707,6 +750,7 @@ parse_nat(struct ck *ck, struct topo_bridge *br, json_t *obj)
         char *p = ck_ptr(ptr, "gateway");
         only_keys(ck, v, p, gw_keys, "\"gateway\"");
         if (nat_addr(ck, v, p, "ipv4", AF_INET, true, &nat->gateway_ip)
+            && !br->bad_subnets
             && !prefix_set_contains_addr(&br->subnets, &nat->gateway_ip)) {
             char *pi = ck_ptr(p, "ipv4");
             char buf[PREFIX_STRLEN];
@@ -933,12 +977,14 @@ check_addresses(struct ck *ck)
             const struct prefix_set *sets[] = { &p->ipv4, &p->ipv6,
                                                 &p->link_local };
             const char *keys[] = { "ipv4", "ipv6", "link_local" };
-            for (int s = 0; s < 3; s++) {
+            /* An EUI-64 link-local address is unique if the MAC is; a
+             * duplicate MAC is reported as such. */
+            for (int s = 0; s < (p->ll_listed ? 3 : 2); s++) {
                 for (size_t k = 0; k < sets[s]->n; k++) {
                     const struct prefix *a = &sets[s]->p[k];
                     add_use(&uses, &n, &cap, a, p, keys[s], k, false);
-                    if (s < 2 && !prefix_set_contains_addr(&br->subnets,
-                                                           a)) {
+                    if (s < 2 && !br->bad_subnets
+                        && !prefix_set_contains_addr(&br->subnets, a)) {
                         char buf[PREFIX_STRLEN];
                         char *ptr = ck_ptr(p->pointer, keys[s]);
                         char *pi = ck_ptr_i(ptr, k);
@@ -957,7 +1003,8 @@ check_addresses(struct ck *ck)
                 char *pi = ck_ptr_i(ptr, k);
                 add_use(&extras, &n_extras, &cap_extras, a, p,
                         "allowed_extra", k, true);
-                if (!prefix_set_contains_addr(&br->subnets, a)) {
+                if (!br->bad_subnets
+                    && !prefix_set_contains_addr(&br->subnets, a)) {
                     ck_err(ck, pi, "%s is outside the subnets of bridge "
                            "\"%s\"", prefix_format(a, buf), br->name);
                 } else {

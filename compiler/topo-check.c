@@ -175,10 +175,10 @@ bad_port_name(const char *name)
 
 static void
 parse_mac(struct ck *ck, json_t *obj, const char *ptr, const char *key,
-          bool required, bool unicast, struct mac *mac, bool *found)
+          bool required, bool unicast, struct mac *mac, bool *found,
+          const char *what)
 {
-    json_t *v = member(ck, obj, ptr, key, JSON_STRING, required,
-                       "this object");
+    json_t *v = member(ck, obj, ptr, key, JSON_STRING, required, what);
     char *p;
 
     if (found) {
@@ -404,6 +404,7 @@ parse_link_local(struct ck *ck, json_t *obj, const char *ptr,
         mac_to_eui64_ll(&port->mac, &ll);
         prefix_set_add(&port->link_local, &ll);
     } else if (json_is_array(v)) {
+        port->ll_listed = true;
         parse_addr_list(ck, obj, ptr, "link_local", AF_INET6, false,
                         not_link_local, &port->link_local);
     } else {
@@ -538,7 +539,8 @@ parse_port(struct ck *ck, struct topo_bridge *br, const char *name,
     }
 
     if (role == TOPO_GUEST || role == TOPO_HOST) {
-        parse_mac(ck, obj, ptr, "mac", true, true, &port->mac, NULL);
+        parse_mac(ck, obj, ptr, "mac", true, true, &port->mac, NULL,
+                  role == TOPO_GUEST ? "a guest port" : "a host port");
         parse_addr_list(ck, obj, ptr, "ipv4", AF_INET, false,
                         bad_host_ipv4, &port->ipv4);
         parse_addr_list(ck, obj, ptr, "ipv6", AF_INET6, false,
@@ -680,7 +682,9 @@ parse_bridge(struct ck *ck, const char *name, json_t *obj, const char *ptr)
     br->datapath_type = fc_xstrdup("system");
     ck->t->bridges[ck->t->n_bridges++] = br;
 
+    size_t errors = ck->d->n_errors;
     parse_addr_list(ck, obj, ptr, "subnets", 0, true, NULL, &br->subnets);
+    br->bad_subnets = ck->d->n_errors != errors;
     if (parse_enum(ck, obj, ptr, "isolation", isolations, &k)) {
         br->host_only = k == 1;
     }
@@ -748,7 +752,7 @@ topo_check(struct topo *t, struct diag_list *diags)
 {
     static const char *const keys[] = { "version", "bridges", "groups",
                                         NULL };
-    struct ck ck = { .t = t, .d = diags };
+    struct ck ck = { .t = t, .d = diags, .root = t->root };
     json_t *root = t->root, *bridges;
     size_t n_errors = diags->n_errors;
     long long version;

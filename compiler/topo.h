@@ -81,6 +81,8 @@ struct topo_port {
     struct prefix_set link_local;   /* fe80:: host addresses. */
     struct prefix_set extra;    /* allowed_extra CIDRs, v4 and v6. */
     bool dhcp;                  /* May send DHCPv4 from 0.0.0.0. */
+    bool ll_listed;             /* link_local was an explicit list (else
+                                 * derived from 'mac'). */
     unsigned int services;      /* TOPO_SVC_* (host ports only). */
 
     char *iface_id;             /* external_ids:iface-id, or NULL. */
@@ -177,6 +179,9 @@ struct topo_bridge {
     size_t index;               /* Position in topo->bridges. */
     struct prefix_set subnets;
     bool host_only;
+    bool bad_subnets;           /* Some subnet did not parse: addresses
+                                 * are not checked against the rest (one
+                                 * mistake, one message). */
     struct topo_port **ports;   /* Owned array, sorted by name. */
     size_t n_ports;
     struct topo_mirror *mirrors;    /* Owned, sorted by name. */

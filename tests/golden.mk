@@ -6,3 +6,7 @@ EXTRA_DIST += tests/golden-flows.sh tests/golden
 # Every example and test topology validates against the JSON Schema.
 TESTS += tests/schema-validate.py
 EXTRA_DIST += tests/schema-validate.py
+
+# Every bad topology gives exactly its checked-in diagnostics.
+TESTS += tests/golden-check.sh
+EXTRA_DIST += tests/golden-check.sh tests/bad
