@@ -1,1 +1,15 @@
-# runtime/automake.mk -- build rules for runtime/ (filled in as the folder grows).
+# runtime/automake.mk -- ovs-flowd, the runtime daemon (see runtime/rt.h),
+# and its systemd unit.
+sbin_PROGRAMS += ovs-flowd
+ovs_flowd_SOURCES = \
+	runtime/rt.h \
+	runtime/ovs-flowd.c \
+	runtime/rt-ovsdb.c \
+	runtime/rt-switch.c \
+	runtime/rt-flows.c \
+	runtime/rt-log.c
+ovs_flowd_CPPFLAGS = $(AM_CPPFLAGS) $(OVS_CFLAGS)
+EXTRA_ovs_flowd_DEPENDENCIES = lib/libopenvswitch-flowc.a
+ovs_flowd_LDADD = compiler/libflowc.a lib/libflowcutil.a $(JANSSON_LIBS) \
+	$(OVS_LIBS)
+EXTRA_DIST += runtime/ovs-flowd.service

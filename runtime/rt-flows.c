@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* rt-flows.c -- flow tables keyed by (table, priority, match): the
+ * desired table built from the compiler's pipeline, the installed table
+ * read back from the switch, and the diff between them as OpenFlow 1.5
+ * flow mods (see rt.h). */
+#include <config.h>
+
+#include "rt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "byte-order.h"
+#include "emit.h"
+#include "hash.h"
+#include "model.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/list.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/vlog.h"
+#include "pipe.h"
+#include "strbuf.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(rt_flows);
+
+/* One flow. */
+struct rt_flow {
+    struct hmap_node node;      /* In rt_table.flows. */
+    uint8_t table;
+    uint16_t priority;
+    struct minimatch match;     /* Owned. */
+    uint64_t cookie;            /* Host byte order. */
+    struct ofpact *ofpacts;     /* Owned. */
+    size_t ofpacts_len;
+};
+
+static uint32_t
+flow_hash(uint8_t table, uint16_t priority, const struct minimatch *m)
+{
+    return hash_int(((uint32_t) table << 16) | priority,
+                    minimatch_hash(m, 0));
+}
+
+static struct rt_flow *
+table_find(const struct rt_table *t, const struct rt_flow *key)
+{
+    struct rt_flow *f;
+
+    HMAP_FOR_EACH_WITH_HASH (f, node, key->node.hash, &t->flows) {
+        if (f->table == key->table && f->priority == key->priority
+            && minimatch_equal(&f->match, &key->match)) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+/* Inserts 'f' (taking ownership) unless an equal key is present; returns
+ * false (and frees 'f') then. */
+static bool
+table_insert(struct rt_table *t, struct rt_flow *f)
+{
+    f->node.hash = flow_hash(f->table, f->priority, &f->match);
+    if (table_find(t, f)) {
+        minimatch_destroy(&f->match);
+        free(f->ofpacts);
+        free(f);
+        return false;
+    }
+    hmap_insert(&t->flows, &f->node, f->node.hash);
+    return true;
+}
+
+void
+rt_table_init(struct rt_table *t)
+{
+    hmap_init(&t->flows);
+}
+
+void
+rt_table_clear(struct rt_table *t)
+{
+    struct rt_flow *f;
+
+    HMAP_FOR_EACH_POP (f, node, &t->flows) {
+        minimatch_destroy(&f->match);
+        free(f->ofpacts);
+        free(f);
+    }
+}
+
+void
+rt_table_destroy(struct rt_table *t)
+{
+    rt_table_clear(t);
+    hmap_destroy(&t->flows);
+}
+
+size_t
+rt_table_count(const struct rt_table *t)
+{
+    return hmap_count(&t->flows);
+}
+
+/* The OpenFlow number of each port, for the pipeline. */
+static unsigned int
+ofport_of(const struct topo_port *p, void *aux)
+{
+    const unsigned int *ofports = aux;
+    return ofports[p->index];
+}
+
+char *
+rt_table_build(struct rt_table *out, const struct model *m,
+               const struct topo_bridge *br, const unsigned int *ofports)
+{
+    struct pipe_options opt = {
+        .ofport = ofport_of,
+        .aux = CONST_CAST(unsigned int *, ofports),
+        .only_bound = true,
+    };
+    struct pipe_bridge *pb = pipe_build(m, br, &opt);
+    struct strbuf line = STRBUF_INIT;
+    char *error = NULL;
+
+    rt_table_clear(out);
+    for (size_t i = 0; i < pb->n_flows && !error; i++) {
+        enum ofputil_protocol usable;
+        struct ofputil_flow_mod fm;
+
+        strbuf_clear(&line);
+        emit_flow_line(&pb->flows[i], &line);
+        error = parse_ofp_flow_mod_str(&fm, strbuf_cstr(&line), NULL, NULL,
+                                       OFPFC_ADD, &usable);
+        if (error) {
+            char *e = xasprintf("flow \"%s\": %s", strbuf_cstr(&line),
+                                error);
+            free(error);
+            error = e;
+            break;
+        }
+        struct rt_flow *f = xzalloc(sizeof *f);
+        f->table = fm.table_id;
+        f->priority = fm.priority;
+        f->match = fm.match;            /* Moved. */
+        f->cookie = ntohll(fm.new_cookie);
+        f->ofpacts = CONST_CAST(struct ofpact *, fm.ofpacts);
+        f->ofpacts_len = fm.ofpacts_len;
+        if (!table_insert(out, f)) {
+            VLOG_WARN("bridge %s: duplicate flow \"%s\" ignored", br->name,
+                      strbuf_cstr(&line));
+        }
+    }
+    strbuf_destroy(&line);
+    pipe_bridge_destroy(pb);
+    return error;
+}
+
+void
+rt_table_from_stats(struct rt_table *out,
+                    const struct ofputil_flow_stats *fses, size_t n)
+{
+    rt_table_clear(out);
+    for (size_t i = 0; i < n; i++) {
+        const struct ofputil_flow_stats *fs = &fses[i];
+        struct rt_flow *f = xzalloc(sizeof *f);
+
+        f->table = fs->table_id;
+        f->priority = fs->priority;
+        minimatch_init(&f->match, &fs->match);
+        f->cookie = ntohll(fs->cookie);
+        f->ofpacts = xmemdup(fs->ofpacts, fs->ofpacts_len);
+        f->ofpacts_len = fs->ofpacts_len;
+        table_insert(out, f);
+    }
+}
+
+/* Encodes a flow mod of 'command' for 'f'. */
+static struct ofpbuf *
+encode(const struct rt_flow *f, uint16_t command)
+{
+    struct ofputil_flow_mod fm;
+
+    memset(&fm, 0, sizeof fm);
+    fm.match = f->match;
+    fm.priority = f->priority;
+    fm.table_id = f->table;
+    fm.command = command;
+    fm.buffer_id = UINT32_MAX;
+    fm.out_port = OFPP_ANY;
+    fm.out_group = OFPG_ANY;
+    if (command == OFPFC_DELETE_STRICT) {
+        /* Only ever our own flow: its exact cookie. */
+        fm.cookie = htonll(f->cookie);
+        fm.cookie_mask = OVS_BE64_MAX;
+        fm.new_cookie = OVS_BE64_MAX;
+    } else {
+        fm.new_cookie = htonll(f->cookie);
+        fm.modify_cookie = command != OFPFC_ADD;
+        fm.ofpacts = f->ofpacts;
+        fm.ofpacts_len = f->ofpacts_len;
+    }
+    return ofputil_encode_flow_mod(&fm, OFPUTIL_P_OF15_OXM);
+}
+
+size_t
+rt_table_diff(const struct rt_table *desired,
+              const struct rt_table *installed, struct ovs_list *msgs)
+{
+    const struct rt_flow *d, *i;
+    size_t n = 0;
+
+    HMAP_FOR_EACH (d, node, &desired->flows) {
+        i = table_find(installed, d);
+        if (!i) {
+            if (VLOG_IS_DBG_ENABLED()) {
+                struct ds s = DS_EMPTY_INITIALIZER;
+                minimatch_format(&d->match, NULL, NULL, &s, d->priority);
+                VLOG_DBG("add: table=%u %s", d->table, ds_cstr(&s));
+                ds_destroy(&s);
+            }
+            ovs_list_push_back(msgs, &encode(d, OFPFC_ADD)->list_node);
+            n++;
+        } else if (i->cookie != d->cookie
+                   /* Stringwise: the switch's decoding of an action may
+                    * differ in internal fields (such as the raw encoding it
+                    * came in) from ours while meaning the same. */
+                   || !ofpacts_equal_stringwise(i->ofpacts, i->ofpacts_len,
+                                                d->ofpacts,
+                                                d->ofpacts_len)) {
+            ovs_list_push_back(msgs,
+                               &encode(d, OFPFC_MODIFY_STRICT)->list_node);
+            n++;
+        }
+    }
+    /* Deletes last: nothing is unprotected in between, even without the
+     * bundle's atomicity. */
+    HMAP_FOR_EACH (i, node, &installed->flows) {
+        if (!table_find(desired, i)) {
+            if (VLOG_IS_DBG_ENABLED()) {
+                struct ds s = DS_EMPTY_INITIALIZER;
+                minimatch_format(&i->match, NULL, NULL, &s, i->priority);
+                VLOG_DBG("delete: table=%u %s", i->table, ds_cstr(&s));
+                ds_destroy(&s);
+            }
+            ovs_list_push_back(msgs,
+                               &encode(i, OFPFC_DELETE_STRICT)->list_node);
+            n++;
+        }
+    }
+    return n;
+}
+
+void
+rt_table_copy(struct rt_table *dst, const struct rt_table *src)
+{
+    const struct rt_flow *s;
+
+    rt_table_clear(dst);
+    HMAP_FOR_EACH (s, node, &src->flows) {
+        struct rt_flow *f = xzalloc(sizeof *f);
+        f->table = s->table;
+        f->priority = s->priority;
+        minimatch_clone(&f->match, &s->match);
+        f->cookie = s->cookie;
+        f->ofpacts = xmemdup(s->ofpacts, s->ofpacts_len);
+        f->ofpacts_len = s->ofpacts_len;
+        table_insert(dst, f);
+    }
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+void
+rt_table_format(const struct rt_table *t, struct ds *out)
+{
+    char **lines = xmalloc((rt_table_count(t) + 1) * sizeof *lines);
+    const struct rt_flow *f;
+    size_t n = 0;
+
+    HMAP_FOR_EACH (f, node, &t->flows) {
+        struct ofputil_flow_stats fs;
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        memset(&fs, 0, sizeof fs);
+        minimatch_expand(&f->match, &fs.match);
+        fs.cookie = htonll(f->cookie);
+        fs.table_id = f->table;
+        fs.priority = f->priority;
+        fs.idle_age = fs.hard_age = -1;
+        fs.ofpacts = f->ofpacts;
+        fs.ofpacts_len = f->ofpacts_len;
+        ds_put_char(&s, ' ');
+        ofputil_flow_stats_format(&s, &fs, NULL, NULL, false);
+        lines[n++] = ds_steal_cstr(&s);
+    }
+    qsort(lines, n, sizeof *lines, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(out, "%s\n", lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+}

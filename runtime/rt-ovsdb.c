@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* rt-ovsdb.c -- the OVSDB side of ovs-flowd: bridges of the topology are
+ * created when asked (--create-bridges), run with fail_mode=secure (if the
+ * runtime dies, the flows stay; a port nobody knows gets only drops) and
+ * have OpenFlow 1.3 to 1.5 enabled; topology ports are bound to OVS
+ * interfaces by name, or by external_ids:iface-id as libvirt sets it, and
+ * their ofports followed (see rt.h). */
+#include <config.h>
+
+#include "rt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "smap.h"
+#include "topo.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(rt_ovsdb);
+
+/* The transaction in progress, if any (one at a time). */
+static struct ovsdb_idl_txn *txn;
+
+static const struct ovsrec_bridge *
+find_bridge(struct ovsdb_idl *idl, const char *name)
+{
+    const struct ovsrec_bridge *br;
+
+    OVSREC_BRIDGE_FOR_EACH (br, idl) {
+        if (!strcmp(br->name, name)) {
+            return br;
+        }
+    }
+    return NULL;
+}
+
+static bool
+has_protocol(const struct ovsrec_bridge *br, const char *p)
+{
+    for (size_t i = 0; i < br->n_protocols; i++) {
+        if (!strcmp(br->protocols[i], p)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Adds to 'txn' whatever makes 'br' right: fail_mode=secure and OpenFlow
+ * 1.3-1.5 enabled (keeping versions already enabled).  Returns true if it
+ * changed anything. */
+static bool
+configure_bridge(const struct ovsrec_bridge *br)
+{
+    static const char *const want[] = { "OpenFlow13", "OpenFlow14",
+                                        "OpenFlow15" };
+    bool changed = false;
+
+    if (!br->fail_mode || strcmp(br->fail_mode, "secure")) {
+        ovsrec_bridge_set_fail_mode(br, "secure");
+        changed = true;
+    }
+    bool missing = false;
+    for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+        missing |= !has_protocol(br, want[i]);
+    }
+    if (missing) {
+        const char **p = xmalloc((br->n_protocols + 4) * sizeof *p);
+        size_t n = 0;
+        for (size_t i = 0; i < br->n_protocols; i++) {
+            p[n++] = br->protocols[i];
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+            if (!has_protocol(br, want[i])) {
+                p[n++] = want[i];
+            }
+        }
+        ovsrec_bridge_set_protocols(br, p, n);
+        free(p);
+        changed = true;
+    }
+    return changed;
+}
+
+/* Adds the creation of bridge 'tb' to 'txn', as `ovs-vsctl add-br` does
+ * (with its internal port), already configured. */
+static void
+create_bridge(struct ovsdb_idl *idl, const struct topo_bridge *tb,
+              const struct rt_ovsdb_options *opt)
+{
+    const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(idl);
+    struct ovsrec_interface *iface;
+    struct ovsrec_port *port;
+    struct ovsrec_bridge *br;
+    static const char *protocols[] = { "OpenFlow10", "OpenFlow13",
+                                       "OpenFlow14", "OpenFlow15" };
+
+    if (!ovs) {
+        return;
+    }
+    iface = ovsrec_interface_insert(txn);
+    ovsrec_interface_set_name(iface, tb->name);
+    ovsrec_interface_set_type(iface, "internal");
+    port = ovsrec_port_insert(txn);
+    ovsrec_port_set_name(port, tb->name);
+    ovsrec_port_set_interfaces(port, &iface, 1);
+    br = ovsrec_bridge_insert(txn);
+    ovsrec_bridge_set_name(br, tb->name);
+    ovsrec_bridge_set_ports(br, &port, 1);
+    ovsrec_bridge_set_fail_mode(br, "secure");
+    ovsrec_bridge_set_protocols(br, protocols, ARRAY_SIZE(protocols));
+    ovsrec_bridge_set_datapath_type(br, opt->datapath_type
+                                    ? opt->datapath_type
+                                    : tb->datapath_type);
+    ovsrec_open_vswitch_update_bridges_addvalue(ovs, br);
+    VLOG_INFO("creating bridge %s (datapath %s)", tb->name,
+              opt->datapath_type ? opt->datapath_type : tb->datapath_type);
+}
+
+/* The interface of bridge 'br' that topology port 'p' is bound to. */
+static const struct ovsrec_interface *
+find_interface(const struct ovsrec_bridge *br, const struct topo_port *p)
+{
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct ovsrec_port *port = br->ports[i];
+        for (size_t j = 0; j < port->n_interfaces; j++) {
+            const struct ovsrec_interface *iface = port->interfaces[j];
+            const char *id = smap_get(&iface->external_ids, "iface-id");
+            if (p->iface_id ? id && !strcmp(id, p->iface_id)
+                            : !strcmp(iface->name, p->name)) {
+                return iface;
+            }
+        }
+    }
+    return NULL;
+}
+
+static void
+bind_ports(struct rt_bridge *b, const struct ovsrec_bridge *br)
+{
+    bool changed = !b->in_db;
+
+    b->in_db = true;
+    for (size_t i = 0; i < b->br->n_ports; i++) {
+        const struct topo_port *p = b->br->ports[i];
+        const struct ovsrec_interface *iface = find_interface(br, p);
+        unsigned int ofport = 0;
+
+        if (iface && iface->n_ofport && iface->ofport[0] > 0
+            && iface->ofport[0] < 0xff00) {
+            ofport = iface->ofport[0];
+        }
+        if (ofport != b->ofports[i] || (iface != NULL) != b->bound[i]) {
+            if (ofport) {
+                VLOG_INFO("bridge %s: port %s is ofport %u (interface %s)",
+                          b->name, p->name, ofport, iface->name);
+            } else {
+                VLOG_INFO("bridge %s: port %s %s", b->name, p->name,
+                          iface ? "has no ofport yet"
+                                : "is not on the switch");
+            }
+            changed = true;
+        }
+        b->ofports[i] = ofport;
+        b->bound[i] = iface != NULL;
+    }
+    if (changed) {
+        b->need_sync = true;
+    }
+}
+
+bool
+rt_ovsdb_run(struct ovsdb_idl *idl, const struct topo *t,
+             struct hmap *rt_bridges, const struct rt_ovsdb_options *opt)
+{
+    struct rt_bridge *b;
+
+    if (txn) {
+        enum ovsdb_idl_txn_status status = ovsdb_idl_txn_commit(txn);
+        if (status == TXN_INCOMPLETE) {
+            return true;
+        }
+        if (status != TXN_SUCCESS && status != TXN_UNCHANGED) {
+            VLOG_WARN("OVSDB transaction: %s",
+                      ovsdb_idl_txn_status_to_string(status));
+        }
+        ovsdb_idl_txn_destroy(txn);
+        txn = NULL;
+    }
+    if (!ovsdb_idl_has_ever_connected(idl)) {
+        return false;
+    }
+
+    /* Make the database right. */
+    txn = ovsdb_idl_txn_create(idl);
+    ovsdb_idl_txn_add_comment(txn, "ovs-flowd: configure topology bridges");
+    bool dirty = false;
+    for (size_t i = 0; i < t->n_bridges; i++) {
+        const struct ovsrec_bridge *br = find_bridge(idl, t->bridges[i]->name);
+        if (br) {
+            dirty |= configure_bridge(br);
+        } else if (opt->create_bridges) {
+            create_bridge(idl, t->bridges[i], opt);
+            dirty = true;
+        }
+    }
+    if (dirty) {
+        enum ovsdb_idl_txn_status status = ovsdb_idl_txn_commit(txn);
+        if (status == TXN_INCOMPLETE) {
+            return true;
+        }
+    }
+    ovsdb_idl_txn_destroy(txn);
+    txn = NULL;
+
+    /* Follow bindings. */
+    HMAP_FOR_EACH (b, node, rt_bridges) {
+        const struct ovsrec_bridge *br = b->br ? find_bridge(idl, b->name)
+                                               : NULL;
+        if (!br) {
+            if (b->in_db) {
+                VLOG_WARN("bridge %s is not in OVSDB", b->name);
+            }
+            b->in_db = false;
+            continue;
+        }
+        bind_ports(b, br);
+    }
+    return false;
+}

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* rt-switch.c -- the OpenFlow side of ovs-flowd, one bridge at a time:
+ * two connections to the bridge's management socket (one synchronous for
+ * dumps and bundles, one that receives the packet-ins of logged drops),
+ * the drop-log meter, reading back the installed flows, and syncing the
+ * difference in one atomic, ordered bundle (see rt.h). */
+#include <config.h>
+
+#include "rt.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "byte-order.h"
+#include "dirs.h"
+#include "model.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/list.h"
+#include "openvswitch/ofp-bundle.h"
+#include "openvswitch/ofp-errors.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-meter.h"
+#include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofp-packet.h"
+#include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofp-switch.h"
+#include "openvswitch/ofp-util.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/vconn.h"
+#include "openvswitch/vlog.h"
+#include "pipe.h"
+#include "openvswitch/poll-loop.h"
+#include "socket-util.h"
+#include "timeval.h"
+#include "topo.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(rt_switch);
+
+/* How long to wait between connection attempts. */
+#define RECONNECT_MS 500
+
+static void
+set_error(struct rt_bridge *b, char *msg)
+{
+    free(b->last_error);
+    b->last_error = msg;
+}
+
+static void
+disconnect(struct rt_bridge *b, const char *why)
+{
+    if (b->ctl || b->mon) {
+        VLOG_WARN("bridge %s: OpenFlow connection lost (%s); the switch "
+                  "keeps its flows, reconnecting", b->name, why);
+    }
+    vconn_close(b->ctl);
+    vconn_close(b->mon);
+    b->ctl = b->mon = NULL;
+    b->need_dump = true;
+    b->next_connect = time_msec() + RECONNECT_MS;
+}
+
+/* Sends 'msg' on 'vconn' and waits for a reply only if it is an error;
+ * returns the OpenFlow error, 0, or -errno. */
+static int
+transact(struct vconn *vconn, struct ofpbuf *msg)
+{
+    struct ofpbuf *reply = NULL;
+    int error = vconn_transact_noreply(vconn, msg, &reply);
+
+    if (error) {
+        return -error;
+    }
+    if (reply) {
+        enum ofperr e = ofperr_decode_msg(reply->data, NULL);
+        ofpbuf_delete(reply);
+        return e ? e : -EPROTO;
+    }
+    return 0;
+}
+
+/* Installs meter 1 at the bridge's log rate (add, or modify if it
+ * exists).  Meters cannot go inside bundles. */
+static void
+install_meter(struct rt_bridge *b)
+{
+    char *spec = pipe_meters(b->br);
+    enum ofputil_protocol usable;
+    struct ofputil_meter_mod mm;
+    char *error;
+    int e;
+
+    if (!*spec) {
+        free(spec);
+        return;
+    }
+    spec[strcspn(spec, "\n")] = '\0';
+    error = parse_ofp_meter_mod_str(&mm, spec, OFPMC13_ADD, &usable);
+    if (error) {
+        VLOG_ERR("bridge %s: meter \"%s\": %s", b->name, spec, error);
+        free(error);
+        free(spec);
+        return;
+    }
+    e = transact(b->ctl, ofputil_encode_meter_mod(
+                     vconn_get_version(b->ctl), &mm));
+    if (e == OFPERR_OFPMMFC_METER_EXISTS) {
+        mm.command = OFPMC13_MODIFY;
+        e = transact(b->ctl, ofputil_encode_meter_mod(
+                         vconn_get_version(b->ctl), &mm));
+    }
+    if (e) {
+        VLOG_WARN("bridge %s: meter \"%s\" refused (%s); drops are still "
+                  "dropped, their log is not rate-limited", b->name, spec,
+                  e > 0 ? ofperr_to_string(e) : ovs_strerror(-e));
+    }
+    free(mm.meter.bands);
+    free(spec);
+}
+
+/* Asks the switch to send packet-ins on 'mon', as `ovs-ofctl monitor`
+ * does: a management connection gets asynchronous messages only with a
+ * nonzero miss_send_len. */
+static int
+enable_packet_ins(struct vconn *mon)
+{
+    enum ofp_version v = vconn_get_version(mon);
+    struct ofpbuf *reply;
+    struct ofputil_switch_config config;
+    enum ofptype type;
+    int error;
+
+    error = vconn_transact(mon, ofpraw_alloc(OFPRAW_OFPT_GET_CONFIG_REQUEST,
+                                             v, 0), &reply);
+    if (error) {
+        return error;
+    }
+    if (ofptype_decode(&type, reply->data) || type != OFPTYPE_GET_CONFIG_REPLY) {
+        ofpbuf_delete(reply);
+        return EPROTO;
+    }
+    ofputil_decode_get_config_reply(reply->data, &config);
+    ofpbuf_delete(reply);
+    config.miss_send_len = UINT16_MAX;
+    error = vconn_send_block(mon, ofputil_encode_set_config(&config, v));
+    if (!error) {
+        /* NXT_PACKET_IN2 also carries the controller action's userdata. */
+        transact(mon, ofputil_encode_set_packet_in_format(
+                     v, OFPUTIL_PACKET_IN_NXT2));
+    }
+    return error;
+}
+
+static bool
+connect_bridge(struct rt_bridge *b)
+{
+    char *name = xasprintf("unix:%s/%s.mgmt", ovs_rundir(), b->name);
+    uint32_t versions = 1u << OFP15_VERSION;
+    int error;
+
+    error = vconn_open_block(name, versions, DSCP_DEFAULT, 2000, &b->ctl);
+    if (!error) {
+        error = vconn_open_block(name, versions, DSCP_DEFAULT, 2000,
+                                 &b->mon);
+    }
+    if (!error) {
+        error = enable_packet_ins(b->mon);
+    }
+    if (error) {
+        set_error(b, xasprintf("connecting to %s: %s", name,
+                               ovs_strerror(error)));
+        VLOG_DBG("bridge %s: %s", b->name, b->last_error);
+        vconn_close(b->ctl);
+        vconn_close(b->mon);
+        b->ctl = b->mon = NULL;
+        b->next_connect = time_msec() + RECONNECT_MS;
+        free(name);
+        return false;
+    }
+    VLOG_INFO("bridge %s: connected to %s", b->name, name);
+    free(name);
+    b->need_dump = true;
+    install_meter(b);
+    return true;
+}
+
+/* Reads back our flows (cookie 0xfc...) into b->installed. */
+static int
+dump_installed(struct rt_bridge *b)
+{
+    struct ofputil_flow_stats_request fsr;
+    struct ofputil_flow_stats *fses = NULL;
+    size_t n = 0;
+    int error;
+
+    memset(&fsr, 0, sizeof fsr);
+    match_init_catchall(&fsr.match);
+    fsr.cookie = htonll(PIPE_COOKIE_TAG << 56);
+    fsr.cookie_mask = htonll(0xffULL << 56);
+    fsr.out_port = OFPP_ANY;
+    fsr.out_group = OFPG_ANY;
+    fsr.table_id = 0xff;
+    error = vconn_dump_flows(b->ctl, &fsr, OFPUTIL_P_OF15_OXM, &fses, &n);
+    if (!error) {
+        rt_table_from_stats(&b->installed, fses, n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(CONST_CAST(struct ofpact *, fses[i].ofpacts));
+    }
+    free(fses);
+    return error;
+}
+
+/* Sends the difference between desired and installed. */
+static void
+sync_bridge(struct rt_bridge *b, const struct model *m)
+{
+    long long int start = time_msec();
+    struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
+    struct ovs_list errors = OVS_LIST_INITIALIZER(&errors);
+    char *error;
+    size_t n;
+    int e;
+
+    error = rt_table_build(&b->desired, m, b->br, b->ofports);
+    if (error) {
+        VLOG_ERR("bridge %s: internal error, flows not synced: %s", b->name,
+                 error);
+        set_error(b, error);
+        b->need_sync = false;
+        return;
+    }
+    n = rt_table_diff(&b->desired, &b->installed, &msgs);
+    b->need_sync = false;
+    if (!n) {
+        b->last_sync = time_wall_msec();
+        b->last_sync_ms = time_msec() - start;
+        return;
+    }
+    e = vconn_bundle_transact(b->ctl, &msgs, OFPBF_ATOMIC | OFPBF_ORDERED,
+                              &errors);
+    ofpbuf_list_delete(&msgs);
+    if (e || !ovs_list_is_empty(&errors)) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        struct ofpbuf *err;
+
+        LIST_FOR_EACH (err, list_node, &errors) {
+            enum ofperr oe = ofperr_decode_msg(err->data, NULL);
+            ds_put_format(&s, "%s%s", s.length ? ", " : "",
+                          oe ? ofperr_to_string(oe) : "?");
+        }
+        ofpbuf_list_delete(&errors);
+        set_error(b, xasprintf("bundle of %"PRIuSIZE" flow mods failed: "
+                               "%s%s", n, e ? ovs_strerror(e) : "",
+                               ds_cstr(&s)));
+        VLOG_ERR("bridge %s: %s; the previous flows stay installed",
+                 b->name, b->last_error);
+        ds_destroy(&s);
+        if (e) {
+            disconnect(b, ovs_strerror(e));
+        } else {
+            b->need_dump = true;        /* Retry from what the switch has. */
+        }
+        return;
+    }
+    /* The commit reply means the switch applied it; a barrier anyway. */
+    struct ofpbuf *reply;
+    e = vconn_transact(b->ctl, ofputil_encode_barrier_request(
+                           vconn_get_version(b->ctl)), &reply);
+    if (e) {
+        disconnect(b, ovs_strerror(e));
+        return;
+    }
+    ofpbuf_delete(reply);
+    rt_table_copy(&b->installed, &b->desired);
+    b->n_flow_mods += n;
+    b->n_syncs++;
+    b->last_sync = time_wall_msec();
+    b->last_sync_ms = time_msec() - start;
+    set_error(b, NULL);
+    VLOG_INFO("bridge %s: %"PRIuSIZE" flow mods in one bundle (%lld ms), "
+              "%"PRIuSIZE" flows installed", b->name, n, b->last_sync_ms,
+              rt_table_count(&b->installed));
+}
+
+static void
+receive_packet_ins(struct rt_bridge *b, const struct topo *t)
+{
+    for (int i = 0; i < 50 && b->mon; i++) {
+        struct ofpbuf *msg;
+        enum ofptype type;
+        int error = vconn_recv(b->mon, &msg);
+
+        if (error == EAGAIN) {
+            break;
+        } else if (error) {
+            disconnect(b, error == EOF ? "switch closed the connection"
+                                       : ovs_strerror(error));
+            break;
+        }
+        if (!ofptype_decode(&type, msg->data)) {
+            if (type == OFPTYPE_PACKET_IN) {
+                rt_log_packet_in(b, t, msg->data);
+            } else if (type == OFPTYPE_ECHO_REQUEST) {
+                vconn_send(b->mon, ofputil_encode_echo_reply(msg->data));
+            }
+        }
+        ofpbuf_delete(msg);
+    }
+}
+
+void
+rt_switch_run(struct rt_bridge *b, const struct model *m,
+              const struct topo *t)
+{
+    if (!b->in_db || !b->br) {
+        return;
+    }
+    if (!b->ctl) {
+        if (time_msec() < b->next_connect || !connect_bridge(b)) {
+            return;
+        }
+    }
+    vconn_run(b->ctl);
+    vconn_run(b->mon);
+    if (b->need_dump) {
+        int error = dump_installed(b);
+        if (error) {
+            disconnect(b, ovs_strerror(error));
+            return;
+        }
+        VLOG_INFO("bridge %s: %"PRIuSIZE" of our flows on the switch",
+                  b->name, rt_table_count(&b->installed));
+        b->need_dump = false;
+        b->need_sync = true;
+    }
+    if (b->need_sync) {
+        sync_bridge(b, m);
+    }
+    receive_packet_ins(b, t);
+}
+
+void
+rt_switch_wait(struct rt_bridge *b)
+{
+    if (!b->in_db || !b->br) {
+        return;
+    }
+    if (!b->ctl) {
+        poll_timer_wait_until(b->next_connect);
+        return;
+    }
+    if (b->need_sync || b->need_dump) {
+        poll_immediate_wake();
+    }
+    if (b->mon) {
+        vconn_run_wait(b->mon);
+        vconn_recv_wait(b->mon);
+    }
+}
+
+void
+rt_bridge_destroy(struct rt_bridge *b)
+{
+    struct rt_counter *c;
+
+    vconn_close(b->ctl);
+    vconn_close(b->mon);
+    rt_table_destroy(&b->desired);
+    rt_table_destroy(&b->installed);
+    HMAP_FOR_EACH_POP (c, node, &b->counters) {
+        free(c);
+    }
+    hmap_destroy(&b->counters);
+    free(b->ofports);
+    free(b->bound);
+    free(b->last_error);
+    free(b->name);
+    free(b);
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* rt.h -- ovs-flowd, the runtime: what its modules share.
+ *
+ * ovs-flowd makes the compiled tables true on a live Open vSwitch and
+ * keeps them true.  The design follows ovn-controller's ofctrl: a desired
+ * flow table, computed in-process by the compiler from the topology and
+ * the OVSDB state (which ofport each topology port has), and an installed
+ * flow table, what the switch holds with our cookies.  Only the
+ * difference is ever sent, in one atomic, ordered OpenFlow bundle per
+ * update (adds and modifies before deletes), followed by a barrier.
+ * There is no delete-all-then-add: after a (re)connection the installed
+ * table is read back from the switch (dump of our cookies) and diffed, so
+ * restarting ovs-flowd with nothing changed sends nothing, and a restarted
+ * ovs-vswitchd gets its flows back without operator action.
+ *
+ * Modules:
+ *   rt-ovsdb.c   the OVSDB side: bridges (created with --create-bridges,
+ *                fail_mode=secure, OpenFlow 1.3-1.5 enabled) and the
+ *                binding of topology ports to interfaces (by name or by
+ *                external_ids:iface-id) and their ofports;
+ *   rt-flows.c   flow tables keyed by (table, priority, match), building
+ *                the desired table from the pipeline, and the diff;
+ *   rt-switch.c  the OpenFlow side, per bridge: connection to its
+ *                management socket, meter, dump, bundle, packet-ins;
+ *   rt-log.c     packet-ins of logged drops become one log line each,
+ *                naming the rule, and per-rule counters;
+ *   ovs-flowd.c  options, daemon, the run/wait loop, reload, unixctl.
+ *
+ * Runtime faults keep the last good flows installed: a broken topology on
+ * reload is rejected (its diagnostics logged), a failed bundle changes
+ * nothing on the switch (it is atomic) and is retried. */
+#ifndef RT_H
+#define RT_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "openvswitch/hmap.h"
+
+struct topo;
+struct topo_bridge;
+struct topo_port;
+struct model;
+struct vconn;
+struct ds;
+struct ofp_header;
+
+/* --- Flow tables (rt-flows.c) ---------------------------------------- */
+
+/* A flow table keyed by (table, priority, match). */
+struct rt_table {
+    struct hmap flows;          /* Contains "struct rt_flow"s. */
+};
+
+void rt_table_init(struct rt_table *);
+void rt_table_clear(struct rt_table *);
+void rt_table_destroy(struct rt_table *);
+size_t rt_table_count(const struct rt_table *);
+
+/* Builds into 'out' (cleared first) the flows of topology bridge 'br' of
+ * model 'm', with ports written as the OpenFlow numbers in 'ofports'
+ * (indexed like br->ports, 0 = not on the switch: left out).  Returns
+ * NULL, or a malloc'd error naming a flow OVS refused to parse (a bug). */
+char *rt_table_build(struct rt_table *out, const struct model *m,
+                     const struct topo_bridge *br,
+                     const unsigned int *ofports);
+
+/* Fills 'out' (cleared first) from a dump of the switch's flows that
+ * carry our cookies.  Takes ownership of nothing. */
+struct ofputil_flow_stats;
+void rt_table_from_stats(struct rt_table *out,
+                         const struct ofputil_flow_stats *, size_t n);
+
+/* Appends to 'msgs' (a list of ofpbufs) the OpenFlow 1.5 flow mods that
+ * turn 'installed' into 'desired': adds and modifies first, then deletes.
+ * Returns how many. */
+struct ovs_list;
+size_t rt_table_diff(const struct rt_table *desired,
+                     const struct rt_table *installed,
+                     struct ovs_list *msgs);
+
+/* Makes 'dst' a copy of 'src'. */
+void rt_table_copy(struct rt_table *dst, const struct rt_table *src);
+
+/* Appends the flows of 't' in canonical dump form (sorted). */
+void rt_table_format(const struct rt_table *, struct ds *);
+
+/* --- Bridges --------------------------------------------------------- */
+
+/* Per-rule drop counters (rt-log.c). */
+struct rt_counter {
+    struct hmap_node node;
+    uint64_t key;               /* Cookie bits 63..24: tag, kind, port. */
+    uint64_t n;
+};
+
+/* One topology bridge as the runtime sees it. */
+struct rt_bridge {
+    struct hmap_node node;      /* In 'rt_bridges', by name. */
+    char *name;                 /* Owned. */
+    const struct topo_bridge *br;   /* In the current topology. */
+
+    /* OVSDB. */
+    bool in_db;                 /* The bridge exists in OVSDB. */
+    unsigned int *ofports;      /* Owned; indexed like br->ports. */
+    bool *bound;                /* Owned; the port has an interface. */
+
+    /* OpenFlow. */
+    struct vconn *ctl;          /* Synchronous: dump, bundle, barrier. */
+    struct vconn *mon;          /* Asynchronous: packet-ins. */
+    long long int next_connect; /* Time of the next connection attempt. */
+    bool need_sync;             /* Desired table must be rebuilt and sent. */
+    bool need_dump;             /* Installed table must be read back. */
+    struct rt_table desired;
+    struct rt_table installed;
+
+    /* Status. */
+    uint64_t n_flow_mods;       /* Flow mods sent since start. */
+    uint64_t n_syncs;           /* Bundles committed. */
+    long long int last_sync;    /* Wall clock (ms) of the last sync. */
+    long long int last_sync_ms; /* Its duration. */
+    char *last_error;           /* Owned, or NULL. */
+    struct hmap counters;       /* "struct rt_counter"s. */
+};
+
+/* Releases everything 'b' owns (closes its connections). */
+void rt_bridge_destroy(struct rt_bridge *b);
+
+/* --- OVSDB (rt-ovsdb.c) ---------------------------------------------- */
+
+struct ovsdb_idl;
+
+/* Options of the OVSDB side. */
+struct rt_ovsdb_options {
+    bool create_bridges;        /* Create missing topology bridges. */
+    const char *datapath_type;  /* Overrides the topology's, or NULL. */
+};
+
+/* Reconciles OVSDB with the topology 't' (creating bridges, setting
+ * fail_mode and protocols), then updates every rt_bridge's 'in_db',
+ * 'ofports' and 'bound'.  Sets 'need_sync' on bridges whose bindings
+ * changed.  Returns true if a transaction is still in progress. */
+bool rt_ovsdb_run(struct ovsdb_idl *, const struct topo *t,
+                  struct hmap *rt_bridges,
+                  const struct rt_ovsdb_options *);
+
+/* --- OpenFlow (rt-switch.c) ------------------------------------------ */
+
+/* Connects (if due), reads back, rebuilds and syncs bridge 'b' against
+ * model 'm'; processes its packet-ins.  Never blocks for long: connection
+ * attempts are spaced out after failures. */
+void rt_switch_run(struct rt_bridge *b, const struct model *m,
+                   const struct topo *t);
+void rt_switch_wait(struct rt_bridge *b);
+
+/* --- Drop logging (rt-log.c) ----------------------------------------- */
+
+/* Logs packet-in 'msg' (an OpenFlow message) received on bridge 'b' and
+ * counts it. */
+void rt_log_packet_in(struct rt_bridge *b, const struct topo *t,
+                      const struct ofp_header *msg);
+
+/* Appends "rule port count" lines for 'b' to 's'. */
+void rt_log_format_counters(const struct rt_bridge *b, const struct topo *t,
+                            struct ds *s);
+
+#endif /* rt.h */
