@@ -98,14 +98,14 @@ dump_one(const struct pipe_flow *f, const struct ofputil_port_map *map,
 }
 
 char *
-emit_dump(const struct pipe_bridge *pb, FILE *stream)
+emit_dump(const struct pipe_bridge *pb, FILE *stream, bool names)
 {
     struct ofputil_port_map map = OFPUTIL_PORT_MAP_INITIALIZER(&map);
     char **lines = fc_xmalloc((pb->n_flows + 1) * sizeof *lines);
     char *error = NULL;
     size_t n = 0;
 
-    for (size_t i = 0; i < pb->br->n_ports; i++) {
+    for (size_t i = 0; names && i < pb->br->n_ports; i++) {
         ofputil_port_map_put(&map, u16_to_ofp(i + 1),
                              pb->br->ports[i]->name);
     }

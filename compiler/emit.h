@@ -17,6 +17,7 @@
 #ifndef EMIT_H
 #define EMIT_H 1
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "pipe.h"
@@ -24,10 +25,12 @@
 /* Writes 'pb' as an ovs-ofctl flow file to 'stream'. */
 void emit_ofctl(const struct pipe_bridge *pb, FILE *stream);
 
-/* Writes 'pb' in canonical dump-flows form to 'stream'.  Returns NULL on
- * success, otherwise a malloc'd error message (the caller frees) naming
- * the flow libopenvswitch refused: an internal error of the compiler. */
-char *emit_dump(const struct pipe_bridge *pb, FILE *stream);
+/* Writes 'pb' in canonical dump-flows form to 'stream': with port names
+ * (as `dump-flows --names`) if 'names', else as the flows write them (the
+ * numbers of --ofport).  Returns NULL on success, otherwise a malloc'd
+ * error message (the caller frees) naming the flow libopenvswitch refused:
+ * an internal error of the compiler. */
+char *emit_dump(const struct pipe_bridge *pb, FILE *stream, bool names);
 
 /* Writes the bridges 'pbs[0..n)' as one JSON document to 'stream'. */
 void emit_json(struct pipe_bridge *const *pbs, size_t n, FILE *stream);

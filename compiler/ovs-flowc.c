@@ -61,7 +61,8 @@ usage(FILE *stream)
 "  -f, --format FMT      ofctl (default): a file for ovs-ofctl --bundle\n"
 "                        replace-flows; dump: canonical dump-flows text;\n"
 "                        json: the flow IR\n"
-"      --ofport NAME=N   write port NAME as OpenFlow port N (ofctl, json)\n"
+"      --ofport NAME=N   write port NAME as OpenFlow port N (a dump then\n"
+"                        prints numbers, as dump-flows --no-names)\n"
 "  -h, --help            this help\n"
 "lab      a private Open vSwitch with the topology's guests as network\n"
 "         namespaces (see ovs-flowc(8))\n"
@@ -105,12 +106,14 @@ write_bridge(const struct model *m, const struct topo_bridge *br,
     struct pipe_bridge *pb;
     int rc = 0;
 
-    /* The dump names ports, as dump-flows --names does. */
-    pb = pipe_build(m, br, fmt == FMT_DUMP ? &names_only : opt);
+    /* The dump names ports, as dump-flows --names does, unless --ofport
+     * gave numbers (then it is what dump-flows --no-names prints). */
+    bool numbers = opt->ofport != NULL;
+    pb = pipe_build(m, br, fmt == FMT_DUMP && !numbers ? &names_only : opt);
     if (fmt == FMT_OFCTL) {
         emit_ofctl(pb, stream);
     } else if (fmt == FMT_DUMP) {
-        char *error = emit_dump(pb, stream);
+        char *error = emit_dump(pb, stream, !numbers);
         if (error) {
             fprintf(stderr, "ovs-flowc: internal error: bridge %s: %s\n",
                     br->name, error);

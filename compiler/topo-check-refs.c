@@ -927,7 +927,12 @@ cmp_use(const void *a_, const void *b_)
     if (c) {
         return c;
     }
-    return a->port->id < b->port->id ? -1 : a->port->id > b->port->id;
+    /* Then in bridge and port name order: the first is "already" it. */
+    if (a->port->bridge->index != b->port->bridge->index) {
+        return a->port->bridge->index < b->port->bridge->index ? -1 : 1;
+    }
+    return (a->port->index < b->port->index ? -1
+            : a->port->index > b->port->index);
 }
 
 static char *

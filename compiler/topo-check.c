@@ -747,6 +747,93 @@ cmp_bridge_name(const void *a_, const void *b_)
     return strcmp((*a)->name, (*b)->name);
 }
 
+/* FNV-1a of "bridge/port". */
+static uint32_t
+port_hash(const struct topo_port *p)
+{
+    uint32_t h = 2166136261u;
+    for (const char *s = p->bridge->name; *s; s++) {
+        h = (h ^ (unsigned char) *s) * 16777619u;
+    }
+    h = (h ^ '/') * 16777619u;
+    for (const char *s = p->name; *s; s++) {
+        h = (h ^ (unsigned char) *s) * 16777619u;
+    }
+    return h;
+}
+
+static int
+cmp_port_id(const void *a_, const void *b_)
+{
+    const struct topo_port *const *a = a_, *const *b = b_;
+    return (*a)->id < (*b)->id ? -1 : (*a)->id > (*b)->id;
+}
+
+/* Port ids go into cookies (24 bits) and reg1.  They come from a hash of
+ * "bridge/port", so adding or removing a port leaves every other port's
+ * id, and so its flows, unchanged (a reload then touches only that port's
+ * flows and the shared ones).  The rare collision is resolved by probing,
+ * in bridge then port name order. */
+static void
+assign_port_ids(struct topo *t)
+{
+    size_t n = 0, cap = 16;
+    uint32_t *used;
+
+    for (size_t i = 0; i < t->n_bridges; i++) {
+        t->bridges[i]->index = i;
+        n += t->bridges[i]->n_ports;
+    }
+    while (cap < 2 * n) {
+        cap *= 2;
+    }
+    used = fc_xzalloc(cap * sizeof *used);      /* Open addressing. */
+    t->ports_by_id = fc_xzalloc((n + 1) * sizeof *t->ports_by_id);
+    t->n_port_ids = 0;
+    for (size_t i = 0; i < t->n_bridges; i++) {
+        for (size_t j = 0; j < t->bridges[i]->n_ports; j++) {
+            struct topo_port *port = t->bridges[i]->ports[j];
+            uint32_t id = port_hash(port) % 0xfffffe + 1;
+            for (;;) {
+                size_t slot = (id * 2654435761u) & (cap - 1);
+                while (used[slot] && used[slot] != id) {
+                    slot = (slot + 1) & (cap - 1);
+                }
+                if (!used[slot]) {
+                    used[slot] = id;
+                    break;
+                }
+                id = id % 0xfffffe + 1;         /* Taken: probe on. */
+            }
+            port->id = id;
+            t->ports_by_id[t->n_port_ids++] = port;
+        }
+    }
+    free(used);
+    qsort(t->ports_by_id, t->n_port_ids, sizeof *t->ports_by_id,
+          cmp_port_id);
+}
+
+struct topo_port *
+topo_port_by_id(const struct topo *t, uint32_t id)
+{
+    size_t lo = 0, hi = t->n_port_ids;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        uint32_t m = t->ports_by_id[mid]->id;
+        if (m == id) {
+            return t->ports_by_id[mid];
+        }
+        if (m < id) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
+}
+
 bool
 topo_check(struct topo *t, struct diag_list *diags)
 {
@@ -790,20 +877,7 @@ topo_check(struct topo *t, struct diag_list *diags)
               cmp_bridge_name);
     }
 
-    /* Port ids: topology-wide, in bridge then port name order. */
-    size_t n = 0;
-    for (size_t i = 0; i < t->n_bridges; i++) {
-        t->bridges[i]->index = i;
-        n += t->bridges[i]->n_ports;
-    }
-    t->ports_by_id = fc_xzalloc((n + 1) * sizeof *t->ports_by_id);
-    for (size_t i = 0; i < t->n_bridges; i++) {
-        for (size_t j = 0; j < t->bridges[i]->n_ports; j++) {
-            struct topo_port *port = t->bridges[i]->ports[j];
-            port->id = ++t->n_port_ids;
-            t->ports_by_id[port->id] = port;
-        }
-    }
+    assign_port_ids(t);
 
     topo_check_refs(&ck, root);
 

@@ -71,8 +71,10 @@ struct topo_port {
     enum topo_role role;
     size_t index;               /* Position in bridge->ports. */
     uint32_t id;                /* Topology-wide port number used in
-                                 * cookies and registers (1-based, in
-                                 * bridge then port name order). */
+                                 * cookies and registers: 1 to 2^24-1,
+                                 * from a hash of "bridge/port", so it
+                                 * stays the same when other ports come
+                                 * or go (see topo_check()). */
 
     /* Guest and host ports. */
     struct mac mac;
@@ -212,9 +214,9 @@ struct topo {
     size_t n_bridges;
     struct topo_group **groups;     /* Owned, sorted by name. */
     size_t n_groups;
-    size_t n_port_ids;              /* Highest topo_port.id. */
     struct topo_port **ports_by_id; /* Owned array of unowned ports,
-                                     * indexed by id (0 unused). */
+                                     * sorted by id. */
+    size_t n_port_ids;              /* Its length: all ports. */
 };
 
 /* Reads and parses 'file' ("-" for standard input) into a new topology
@@ -241,6 +243,9 @@ struct topo_bridge *topo_find_bridge(const struct topo *, const char *name);
 struct topo_port *topo_bridge_find_port(const struct topo_bridge *,
                                         const char *name);
 struct topo_group *topo_find_group(const struct topo *, const char *name);
+
+/* Finds a port by its id; NULL if none. */
+struct topo_port *topo_port_by_id(const struct topo *, uint32_t id);
 
 const char *topo_role_name(enum topo_role);
 /* True for guest and host ports, the ones whose addresses are pinned. */

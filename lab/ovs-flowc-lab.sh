@@ -8,7 +8,11 @@
 # compiled flows, pushed by ovs-flowd when it is built, else loaded with
 # ovs-ofctl.  Run by `ovs-flowc lab ...` (see ovs-flowc(8)).
 #
-#   lab up TOPO.json [--dir DIR]     build it (rolled back on failure)
+#   lab up TOPO.json [--dir DIR] [--bare]
+#                                    build it (rolled back on failure);
+#                                    --bare: only the private switch
+#                                    (for tests that add bridges, ports
+#                                    and ovs-flowd themselves)
 #   lab exec [--dir DIR] NAME CMD... run CMD in port NAME's namespace
 #                                    (or lan-UPLINK, lanhost-UPLINK,
 #                                    inet-UPLINK)
@@ -32,7 +36,7 @@ PYTHON3=${PYTHON3:-/usr/bin/python3}
 [ -x "$FLOWD" ] || FLOWD=$(command -v ovs-flowd 2>/dev/null) || FLOWD=
 
 usage() {
-    sed -n '9,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '9,20p' "$0" | sed 's/^# \{0,1\}//'
     exit "${1:-2}"
 }
 
@@ -40,11 +44,13 @@ usage() {
 # from NAME on belongs to the command to run.
 dir=/run/ovs-flowc-lab
 cmd=
+bare=
 args=()
 while [ $# -gt 0 ]; do
     case $1 in
         --dir) [ $# -ge 2 ] || usage; dir=$2; shift 2 ;;
         --dir=*) dir=${1#--dir=}; shift ;;
+        --bare) bare=1; shift ;;
         -h|--help) usage 0 ;;
         *)
             if [ -z "$cmd" ]; then
@@ -157,6 +163,10 @@ lab_up() {
         --pidfile --log-file -vconsole:off || return 1
     wait_for "ovsdb-server" 10 vsctl --no-wait show || return 1
     vsctl --no-wait init || return 1
+    if [ -n "$bare" ]; then
+        step "up (bare): switch only"
+        return 0
+    fi
 
     # The plan: one line per thing to make (see ovs-flowc-lab-plan.py).
     local kind a b c d e

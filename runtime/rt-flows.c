@@ -226,13 +226,16 @@ rt_table_diff(const struct rt_table *desired,
             }
             ovs_list_push_back(msgs, &encode(d, OFPFC_ADD)->list_node);
             n++;
-        } else if (i->cookie != d->cookie
-                   /* Stringwise: the switch's decoding of an action may
-                    * differ in internal fields (such as the raw encoding it
-                    * came in) from ours while meaning the same. */
-                   || !ofpacts_equal_stringwise(i->ofpacts, i->ofpacts_len,
-                                                d->ofpacts,
-                                                d->ofpacts_len)) {
+        } else if (i->cookie != d->cookie) {
+            /* OpenFlow 1.1+ modify never changes a cookie; an add of the
+             * same match and priority replaces the flow in place. */
+            ovs_list_push_back(msgs, &encode(d, OFPFC_ADD)->list_node);
+            n++;
+        } else if (!ofpacts_equal_stringwise(i->ofpacts, i->ofpacts_len,
+                                             d->ofpacts, d->ofpacts_len)) {
+            /* Stringwise: the switch's decoding of an action may differ
+             * in internal fields (the raw encoding it came in) from ours
+             * while meaning the same.  Modify keeps the flow's counters. */
             ovs_list_push_back(msgs,
                                &encode(d, OFPFC_MODIFY_STRICT)->list_node);
             n++;

@@ -27,7 +27,8 @@ VLOG_DEFINE_THIS_MODULE(rt_log);
 static const char *
 port_name(const struct topo *t, uint32_t id)
 {
-    return id && id <= t->n_port_ids ? t->ports_by_id[id]->name : "-";
+    const struct topo_port *p = topo_port_by_id(t, id);
+    return p ? p->name : "-";
 }
 
 /* Name of OpenFlow port 'ofport' on bridge 'b'. */

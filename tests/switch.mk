@@ -5,6 +5,7 @@
 TESTS += \
 	tests/load-examples.sh \
 	tests/trace-attacks.sh \
+	tests/flowd-runtime.sh \
 	test-topologies/nat-lan-block/run.sh \
 	test-topologies/host-only/run.sh \
 	test-topologies/vps-antispoof/run.sh \
@@ -13,7 +14,8 @@ TESTS += \
 	test-topologies/ipv6-first-hop/run.sh \
 	test-topologies/rogue-dhcp/run.sh
 EXTRA_DIST += \
-	tests/load-examples.sh tests/trace-attacks.sh \
+	tests/load-examples.sh tests/trace-attacks.sh tests/flowd-runtime.sh \
+	tests/flowd/topology.json \
 	tests/scenario-lib.sh tests/flowc-lib.sh \
 	tests/trace/topology.json \
 	test-topologies

@@ -222,12 +222,18 @@ test_pipeline_flows(void)
     CU_ASSERT(find(a, PIPE_T_L2_LOOKUP, "dl_dst=52:54:00:00:00:b1",
                    "resubmit(,60)") != NULL);
     f = find(a, PIPE_T_L2_LOOKUP, "", NULL);
-    CU_ASSERT(f && f->priority == 10 && !strstr(f->actions, "0x1->reg1"));
+    char pa[32];
+    snprintf(pa, sizeof pa, "0x%x->reg1", port(t, "A", "pa")->id);
+    CU_ASSERT(f && f->priority == 10 && strstr(f->actions, pa)
+              && !strstr(f->actions, "),set_field"));
     /* Egress guard: a1 receives only its own addresses or broadcast. */
-    f = find(a, PIPE_T_EGRESS, "reg1=1", NULL);
+    char mbuf[64];
+    uint32_t a1 = port(t, "A", "a1")->id;
+    snprintf(mbuf, sizeof mbuf, "reg1=%u", a1);
+    f = find(a, PIPE_T_EGRESS, mbuf, NULL);
     CU_ASSERT(f && f->kind == PIPE_K_EGRESS_GUARD && f->drop);
-    CU_ASSERT(find(a, PIPE_T_EGRESS, "reg1=1,ip,nw_dst=192.0.2.11", NULL)
-              != NULL);
+    snprintf(mbuf, sizeof mbuf, "reg1=%u,ip,nw_dst=192.0.2.11", a1);
+    CU_ASSERT(find(a, PIPE_T_EGRESS, mbuf, NULL) != NULL);
     /* Host-only: the uplink of C is dropped both ways. */
     f = find(c, PIPE_T_BORDER_L2, "in_port=upc", NULL);
     CU_ASSERT(f && f->kind == PIPE_K_HOST_ONLY);
