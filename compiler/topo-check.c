@@ -346,6 +346,7 @@ parse_enum(struct ck *ck, json_t *obj, const char *ptr, const char *key,
     for (int i = 0; choices[i]; i++) {
         if (!strcmp(json_string_value(v), choices[i])) {
             *out = i;
+            strbuf_destroy(&sb);
             return true;
         }
         strbuf_printf(&sb, "%s\"%s\"", i ? ", " : "", choices[i]);

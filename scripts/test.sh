@@ -26,5 +26,23 @@ if [ "$rc" != 0 ]; then
         fi
     done
 fi
+
+# The unit, golden and fuzz-replay suites once more under ASan + UBSan.
+asan=${BUILDDIR_ASAN:-$top/build-asan}
+mkdir -p "$asan"
+( cd "$asan" &&
+  { [ -f Makefile ] || "$top/configure" --enable-sanitizers >/dev/null; } &&
+  make -j"$(nproc)" >/dev/null &&
+  make check TESTS="tests/unit/unit-tests tests/golden-check.sh \
+       tests/golden-flows.sh tests/fuzz/fuzz-replay.sh" ) > "$builddir/asan.log" 2>&1
+asan_rc=$?
+if [ "$asan_rc" = 0 ]; then
+    echo "sanitizers (ASan + UBSan): unit, golden and fuzz-replay suites pass"
+    pass=$((${pass:-0} + 1))
+else
+    echo "sanitizers (ASan + UBSan): FAILED"; tail -40 "$builddir/asan.log"
+    fail=$((${fail:-0} + 1))
+    rc=1
+fi
 echo "test: ${pass:-0} passed, $(( ${fail:-0} + ${err:-0} )) failed, ${skip:-0} skipped"
 exit $rc

@@ -6,9 +6,9 @@ tests_fuzz_fuzz_replay_SOURCES = \
 	tests/fuzz/fuzz-topology.c tests/fuzz/fuzz-replay.c
 tests_fuzz_fuzz_replay_LDADD = compiler/libflowc.a lib/libflowcutil.a \
 	$(JANSSON_LIBS)
-TESTS += tests/fuzz/fuzz-replay.sh tests/hostile.sh
+TESTS += tests/fuzz/fuzz-replay.sh tests/hostile.sh tests/valgrind.sh
 EXTRA_DIST += tests/fuzz/fuzz-replay.sh tests/fuzz/run-fuzz.sh \
-	tests/fuzz/regressions tests/hostile.sh
+	tests/fuzz/regressions tests/hostile.sh tests/valgrind.sh
 
 FUZZ_SECONDS = 60
 fuzz:

@@ -109,6 +109,25 @@ zero_at() {
     fi
 }
 
+# logged RULE PORT: ovs-flowd logged at least one drop by RULE about
+# PORT (the attack class is named right in the log).
+logged() {
+    local log=$sc_dir/log/ovs-flowd.log
+    if [ ! -f "$log" ]; then
+        ok "(drop log not checked: ovs-flowd is not built)"
+        return
+    fi
+    for _ in $(seq 20); do       # The log is written asynchronously.
+        grep -q "drop: .* rule=$1 port=$2 " "$log" && break
+        sleep 0.1
+    done
+    if grep -q "drop: .* rule=$1 port=$2 " "$log"; then
+        ok "ovs-flowd logged rule $1 for $2: $(grep "rule=$1 port=$2 " "$log" | wc -l) line(s)"
+    else
+        bad "ovs-flowd logged no drop by rule $1 for $2"
+    fi
+}
+
 scenario_end() {
     echo "$sc_name: $sc_attacks attacks blocked, $sc_legit legit flows ok"
     echo "$sc_name: $sc_pass passed, $sc_fail failed"

@@ -37,4 +37,5 @@ LANHOST_MAC=$(lx lanhost-eth0 cat /sys/class/net/eth0/address)
 zero_at "the LAN host pings h1" h1 eth0 "ether src $LANHOST_MAC or ether src $ROUTER_MAC" -- \
     lx lanhost-eth0 ping -c 3 -i 0.2 -W 1 192.0.2.21
 legit "and meanwhile h1 still reaches h2" lx h1 ping -c 2 -W 2 192.0.2.22
+logged host-only eth0
 scenario_end

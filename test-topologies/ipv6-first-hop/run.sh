@@ -95,4 +95,8 @@ legit "s2's re-added address works" lx s1 ping -6 -c 2 -W 2 2001:db8:6::72
 # s2 may use only its listed link-local address, not the EUI-64 one.
 zero_at "s2 sends from an unlisted (EUI-64) link-local address" s1 eth0 "icmp6 and src host fe80::5054:ff:fe70:72" -- \
     scapy s2 "sendp(Ether(src='$S2', dst='$S1') / IPv6(src='fe80::5054:ff:fe70:72', dst='$LL1') / ICMPv6EchoRequest(), iface='eth0', count=3, verbose=False)"
+logged ra-guard s1
+logged dhcpv6-server-guard s1
+logged nd-guard s1
+logged ipv6-source-guard s2
 scenario_end

@@ -46,4 +46,5 @@ from scapy.all import Ether, IP, ICMP, sendp
 sendp(Ether(src='52:54:00:60:00:61', dst='52:54:00:60:00:01') /
       IP(src='192.0.2.250', dst='192.0.2.1') / ICMP(), iface='eth0',
       count=3, verbose=False)"
+logged monitor-transmit ids0
 scenario_end

@@ -130,4 +130,7 @@ else
     bad "expected 1..25 metered packet-ins for ipv4-source-guard, got $n"
 fi
 
+logged nat-block -
+logged policy-deny -
+logged nat-in up0
 scenario_end

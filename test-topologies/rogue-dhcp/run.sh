@@ -67,4 +67,5 @@ assert r is not None and r.haslayer(DNS) and r[DNS].an.rdata == '192.0.2.1'
 \""
 kill $(cat "$sc_dir/host.pid" "$sc_dir/rogue.pid" 2>/dev/null) 2>/dev/null
 wait
+logged dhcp-server-guard r1
 scenario_end

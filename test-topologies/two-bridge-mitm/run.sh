@@ -65,4 +65,7 @@ mitm "a guest of inner against a guest of inner and the host" a1 a2 hp
 mitm "a guest of outer against a guest of outer and the host" b1 b2 hp
 mitm "a guest of outer against a guest of inner and the host" b1 a2 hp
 mitm "the host port against guests of the inner bridge" hp a2 a3
+for x in a1 b1 hp; do
+    logged arp-guard "$x"
+done
 scenario_end

@@ -76,4 +76,7 @@ zero_at "promiscuous v3 captures v1 <-> v2 unicast" v3 eth0 \
     "(ether src $V1 or ether src $V2) and not ether multicast" -- \
     sh -c "$OVS_FLOWC lab exec --dir $sc_dir v1 ping -c 5 -i 0.1 -W 1 192.0.2.32 &&
            $OVS_FLOWC lab exec --dir $sc_dir v2 ping -6 -c 5 -i 0.1 -W 1 2001:db8:3::31"
+logged arp-guard v3
+logged ipv6-source-guard v3
+logged l2-source-guard v3
 scenario_end
