@@ -12,7 +12,8 @@ TESTS += \
 	test-topologies/two-bridge-mitm/run.sh \
 	test-topologies/monitor-mirror/run.sh \
 	test-topologies/ipv6-first-hop/run.sh \
-	test-topologies/rogue-dhcp/run.sh
+	test-topologies/rogue-dhcp/run.sh \
+	test-topologies/faults/run.sh
 EXTRA_DIST += \
 	tests/load-examples.sh tests/trace-attacks.sh tests/flowd-runtime.sh \
 	tests/flowd/topology.json \
