@@ -31,6 +31,13 @@ struct ofport_map {
     size_t n, cap;
 };
 
+/* --ofport-auto: each port is numbered by its position on its bridge. */
+static unsigned int
+position_ofport(const struct topo_port *p, void *aux)
+{
+    return p->index + 1;
+}
+
 static unsigned int
 lookup_ofport(const struct topo_port *p, void *aux)
 {
@@ -61,6 +68,7 @@ usage(FILE *stream)
 "  -f, --format FMT      ofctl (default): a file for ovs-ofctl --bundle\n"
 "                        replace-flows; dump: canonical dump-flows text;\n"
 "                        json: the flow IR\n"
+"      --ofport-auto     number every port by its position on its bridge\n"
 "      --ofport NAME=N   write port NAME as OpenFlow port N (a dump then\n"
 "                        prints numbers, as dump-flows --no-names)\n"
 "  -h, --help            this help\n"
@@ -139,12 +147,14 @@ cmd_compile(int argc, char *argv[])
         { "bridge", required_argument, NULL, 'b' },
         { "format", required_argument, NULL, 'f' },
         { "ofport", required_argument, NULL, 'p' },
+        { "ofport-auto", no_argument, NULL, 'a' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     struct ofport_map ofports = { NULL, NULL, 0, 0 };
     const char *dir = NULL, *bridge = NULL;
     enum format fmt = FMT_OFCTL;
+    bool ofport_auto = false;
     int c, rc = 0;
 
     optind = 1;
@@ -188,6 +198,9 @@ cmd_compile(int argc, char *argv[])
             ofports.numbers[ofports.n++] = n;
             break;
         }
+        case 'a':
+            ofport_auto = true;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -224,7 +237,8 @@ cmd_compile(int argc, char *argv[])
 
     struct model *m = model_build(t);
     struct pipe_options opt = {
-        .ofport = ofports.n ? lookup_ofport : NULL,
+        .ofport = (ofport_auto ? position_ofport
+                   : ofports.n ? lookup_ofport : NULL),
         .aux = &ofports,
     };
     static const char *const ext[] = { "flows", "dump", "json" };

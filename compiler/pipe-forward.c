@@ -65,6 +65,7 @@ l2_lookup(struct pctx *c)
     const struct topo_bridge *br = c->br;
     char mac[MAC_STRLEN];
     struct strbuf flood = STRBUF_INIT, out = STRBUF_INIT;
+    size_t n_flood = 0, chunk = 0;
 
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct topo_port *p = br->ports[i];
@@ -97,17 +98,41 @@ l2_lookup(struct pctx *c)
             continue;           /* Routed traffic only (pipe-conntrack.c). */
         }
         if (p->role != TOPO_MONITOR) {
+            /* An OpenFlow message holds at most 64 kB: past
+             * PIPE_FLOOD_CHUNK ports, the copies go on in a chain of
+             * flows in table 52, reg5 numbering the links. */
+            if (n_flood && n_flood % PIPE_FLOOD_CHUNK == 0) {
+                strbuf_printf(&flood, ",set_field:0x%zx->reg5,"
+                              "resubmit(,%d)", chunk + 1,
+                              PIPE_T_FLOOD_CHAIN);
+                if (!chunk) {
+                    px_flow(c, PIPE_T_L2_LOOKUP, 50, PIPE_K_FLOOD, NULL,
+                            strbuf_cstr(&flood),
+                            "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00");
+                } else {
+                    px_flow(c, PIPE_T_FLOOD_CHAIN, 100, PIPE_K_FLOOD, NULL,
+                            strbuf_cstr(&flood), "reg5=0x%zx", chunk);
+                }
+                chunk++;
+                strbuf_clear(&flood);
+            }
             strbuf_printf(&flood, "%s%s", flood.len ? "," : "",
                           strbuf_cstr(&c->act));
+            n_flood++;
         }
         if (b && b->outside) {
             strbuf_printf(&out, "%s%s", out.len ? "," : "",
                           strbuf_cstr(&c->act));
         }
     }
-    px_flow(c, PIPE_T_L2_LOOKUP, 50, PIPE_K_FLOOD, NULL,
-            flood.len ? strbuf_cstr(&flood) : "drop",
-            "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00");
+    if (!chunk) {
+        px_flow(c, PIPE_T_L2_LOOKUP, 50, PIPE_K_FLOOD, NULL,
+                flood.len ? strbuf_cstr(&flood) : "drop",
+                "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00");
+    } else {
+        px_flow(c, PIPE_T_FLOOD_CHAIN, 100, PIPE_K_FLOOD, NULL,
+                strbuf_cstr(&flood), "reg5=0x%zx", chunk);
+    }
     if (out.len) {
         px_flow(c, PIPE_T_L2_LOOKUP, 10, PIPE_K_L2_LOOKUP, NULL,
                 strbuf_cstr(&out), "%s", "");

@@ -41,6 +41,8 @@
  *                   multicast -> every port that may receive them; unknown
  *                   unicast only towards the outside (an uplink), never
  *                   flooded.
+ *   52  flood-chain the rest of a broadcast's copies on bridges with more
+ *                   than PIPE_FLOOD_CHUNK ports (reg5 numbers the link).
  *   60  egress      per output port (reg1): a guest/host port receives only
  *                   frames for its own addresses, broadcast or multicast
  *                   (anti-sniffing); a border port only what lies behind
@@ -83,6 +85,7 @@ enum pipe_table {
     PIPE_T_NAT_OUT = 46,
     PIPE_T_NEXT_HOP = 47,
     PIPE_T_L2_LOOKUP = 50,
+    PIPE_T_FLOOD_CHAIN = 52,
     PIPE_T_EGRESS = 60,
     PIPE_T_OUTPUT = 70,
 };
@@ -191,6 +194,11 @@ int pipe_kind_from_slug(const char *);
  * PIPE_ZONE_BASE + 2i for its stateful policy and PIPE_ZONE_BASE + 2i + 1
  * for its NAT, so no two bridges ever share a zone. */
 #define PIPE_ZONE_BASE 0x4000
+
+/* Ports per broadcast-copy flow (an OpenFlow message holds 64 kB); more
+ * go on in table 52.  Note that OVS translates at most 4096 resubmits
+ * per packet, which bounds a broadcast domain to some 4000 ports. */
+#define PIPE_FLOOD_CHUNK 1000
 
 #define PIPE_COOKIE_TAG 0xfcULL
 /* Builds and splits cookies (see the essay above). */

@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# run.sh -- `make bench`: ovs-flowc and ovs-flowd measured against
+# ovs-ofctl in the same run on the same private ovs-vswitchd (userspace
+# datapath, its own namespace; nothing of the host's OVS touched).
+# Writes the report to BENCH_OUT (default: stdout), the table that
+# BENCHMARKS.md shows.  Medians of BENCH_RUNS runs (default 3), min-max.
+set -u
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+builddir=${builddir:-$PWD}
+FLOWC=$builddir/ovs-flowc FLOWD=$builddir/ovs-flowd
+RUNS=${BENCH_RUNS:-3}
+[ "$(id -u)" = 0 ] || { echo "bench: needs root"; exit 77; }
+work=$(mktemp -d /tmp/flowc-bench.XXXXXX)
+lab=$work/lab
+cleanup() {
+    [ -f "$work/flowd.pid" ] && kill "$(cat "$work/flowd.pid")" 2>/dev/null
+    "$FLOWC" lab down --dir "$lab" >/dev/null 2>&1
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; printf "%.3f (%.3f-%.3f)", m, a[1], a[NR]}'; }
+med1() { sort -g | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'; }
+
+# A private switch with the dummy netdev class (ports need no devices).
+/usr/bin/python3 "$srcdir/bench/gen-topology.py" 10 > "$work/tiny.json"
+"$FLOWC" lab up "$work/tiny.json" --dir "$lab" --bare >/dev/null || exit 1
+export OVS_RUNDIR=$lab/run OVS_LOGDIR=$lab/log OVS_DBDIR=$lab/db
+SW=$("$FLOWC" lab ns --dir "$lab")-sw
+kill "$(cat "$OVS_RUNDIR/ovs-vswitchd.pid")"; sleep 1
+ip netns exec "$SW" ovs-vswitchd "unix:$OVS_RUNDIR/db.sock" --detach \
+    --no-chdir --pidfile --log-file -vconsole:off --enable-dummy=override
+DB=unix:$OVS_RUNDIR/db.sock
+vsctl() { ovs-vsctl --db="$DB" --timeout=600 "$@"; }
+for k in 0 1 2 3; do
+    vsctl --may-exist add-br br$k -- set bridge br$k datapath_type=netdev \
+        fail_mode=secure protocols=OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15
+done
+flows_in() { cat "$1"/*.flows | grep -c '^table='; }
+ofctl_load() {      # ofctl_load DIR: seconds to load all bridges' flows
+    local t0 t1
+    for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 del-flows br$k; done
+    for m in "$1"/*.meters; do
+        while read -r spec; do
+            ovs-ofctl -O OpenFlow15 add-meter "$(basename "$m" .meters)" "$spec" 2>/dev/null
+        done < "$m"
+    done
+    t0=$(now)
+    for f in "$1"/*.flows; do
+        ovs-ofctl -O OpenFlow15 --bundle add-flows "$(basename "$f" .flows)" "$f" || return 1
+    done
+    t1=$(now)
+    echo "$t1 - $t0" | bc
+}
+
+echo "## Compile (ovs-flowc compile -o, ofctl format)"
+echo
+echo "| guests | flows | compile s (median, min-max) | flows/s | peak RSS MiB | ovs-ofctl --bundle add-flows s | compile / load |"
+echo "|---|---|---|---|---|---|---|"
+for n in 1000 10000 100000; do
+    /usr/bin/python3 "$srcdir/bench/gen-topology.py" "$n" > "$work/t$n.json"
+    : > "$work/c$n"; : > "$work/rss$n"
+    for _ in $(seq "$RUNS"); do
+        rm -rf "$work/o$n"
+        /usr/bin/time -f "%e %M" -o "$work/time" "$FLOWC" compile "$work/t$n.json" \
+            -o "$work/o$n" --ofport-auto || exit 1
+        read -r s kb < "$work/time"
+        echo "$s" >> "$work/c$n"; echo "$kb" >> "$work/rss$n"
+    done
+    flows=$(flows_in "$work/o$n")
+    cs=$(med1 < "$work/c$n")
+    rss=$(sort -g "$work/rss$n" | tail -1)
+    load="-" ratio="-"
+    if [ "$n" -le 10000 ]; then
+        : > "$work/l$n"
+        for _ in $(seq "$RUNS"); do ofctl_load "$work/o$n" >> "$work/l$n"; done
+        load=$(median < "$work/l$n")
+        ratio=$(echo "scale=3; $cs / $(med1 < "$work/l$n")" | bc)
+    fi
+    echo "| $n | $flows | $(median < "$work/c$n") | $(echo "$flows / $cs" | bc) | $((rss / 1024)) | $load | $ratio |"
+done
+for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 del-flows br$k; done
+
+# Runtime: the ports exist (dummy), so ovs-flowd binds them all.
+n=${BENCH_FLOWD_GUESTS:-3000}
+/usr/bin/python3 "$srcdir/bench/gen-topology.py" "$n" > "$work/f.json"
+"$FLOWC" compile "$work/f.json" -o "$work/of" --ofport-auto >/dev/null
+/usr/bin/python3 - "$work/f.json" > "$work/ports.sh" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+for b in sorted(t["bridges"]):
+    args = []
+    for i, (name, p) in enumerate(sorted(t["bridges"][b]["ports"].items())):
+        typ = "patch" if p["role"] == "patch" else "dummy"
+        opt = (" options:peer=%s" % p["peer"].split("/")[1]) if typ == "patch" else ""
+        args.append("-- add-port %s %s -- set interface %s type=%s ofport_request=%d%s"
+                    % (b, name, name, typ, i + 1, opt))
+    print("vsctl " + " ".join(args))
+PY
+. "$work/ports.sh"
+flows=$(flows_in "$work/of")
+start_flowd() {
+    "$FLOWD" "$work/f.json" --db="$DB" --detach --pidfile="$work/flowd.pid" \
+        --log-file="$work/flowd.log" --unixctl="$work/flowd.ctl" -vconsole:off
+}
+# Synced: every compiled flow is installed.
+synced() {
+    local got
+    got=$(ovs-appctl -t "$work/flowd.ctl" flowd/status 2>/dev/null \
+          | sed -n 's/.*connected, flows desired \([0-9]*\) installed \1,.*/\1/p' \
+          | paste -sd+ | bc)
+    [ "${got:-0}" = "$flows" ]
+}
+: > "$work/fs"; : > "$work/fo"; : > "$work/noop"; : > "$work/dump"
+for _ in $(seq "$RUNS"); do
+    for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 del-flows br$k; done
+    t0=$(now); start_flowd
+    until synced; do sleep 0.01; done
+    t1=$(now); echo "$t1 - $t0" | bc >> "$work/fs"
+    rss=$(ps -o rss= -p "$(cat "$work/flowd.pid")")
+    kill "$(cat "$work/flowd.pid")"; sleep 0.5
+    t0=$(now); start_flowd
+    until synced; do sleep 0.01; done
+    t1=$(now); echo "$t1 - $t0" | bc >> "$work/noop"
+    mods=$(ovs-appctl -t "$work/flowd.ctl" flowd/status | sed -n 's/.*flow mods sent \([0-9]*\).*/\1/p' | paste -sd+ | bc)
+    kill "$(cat "$work/flowd.pid")"; sleep 0.5
+    ofctl_load "$work/of" >> "$work/fo"
+    t0=$(now)
+    for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 dump-flows br$k > /dev/null; done
+    t1=$(now); echo "$t1 - $t0" | bc >> "$work/dump"
+done
+echo
+echo "## Runtime ($n guests, $flows flows over 4 bridges)"
+echo
+echo "| measure | ovs-flowd | ovs-ofctl | ratio |"
+echo "|---|---|---|---|"
+fs=$(med1 < "$work/fs"); fo=$(med1 < "$work/fo")
+echo "| initial sync: start -> all flows installed (s) | $(median < "$work/fs") | $(median < "$work/fo") (--bundle add-flows) | $(echo "scale=2; $fs / $fo" | bc) |"
+no=$(med1 < "$work/noop"); du=$(med1 < "$work/dump")
+echo "| no-op resync after restart (s) | $(median < "$work/noop") | $(median < "$work/dump") (dump-flows) | $(echo "scale=2; $no / $du" | bc) |"
+echo "| flow mods sent by the no-op resync | $mods | - | - |"
+echo "| ovs-flowd RSS after sync (KiB) | $rss ($(echo "scale=2; $rss * 1024 / $flows" | bc) bytes/flow, incl. the library) | - | - |"
