@@ -170,6 +170,7 @@ lab_up() {
 
     # The plan: one line per thing to make (see ovs-flowc-lab-plan.py).
     local kind a b c d e
+    local -a v6addrs=()
     while read -r kind a b c d e; do
         case $kind in
         bridge)         # bridge NAME
@@ -190,9 +191,12 @@ lab_up() {
             step "patch $b on $a <-> $c"
             vsctl add-port "$a" "$b" -- set interface "$b" type=patch \
                 options:peer="$c" || return 1 ;;
-        addr)           # addr NS ADDR/LEN
-            ip -n "$a" addr add "$b" dev eth0 nodad 2>/dev/null \
-                || ip -n "$a" addr add "$b" dev eth0 || return 1 ;;
+        addr)           # addr NS ADDR/LEN; IPv6 once the flows are in
+            case $b in
+                fe80:*) ip -n "$a" addr add "$b" dev eth0 || return 1 ;;
+                *:*) v6addrs+=("$a $b") ;;
+                *) ip -n "$a" addr add "$b" dev eth0 || return 1 ;;
+            esac ;;
         ll)             # ll NS eui64|none
             if [ "$b" = none ]; then
                 ip netns exec "$a" sysctl -qw \
@@ -255,7 +259,43 @@ lab_up() {
                 || return 1
         done
     fi
+    # Global IPv6 addresses are added now that the flows are in, so their
+    # duplicate address detection (NS from ::) goes through the pipeline;
+    # wait until none is tentative.
+    if [ ${#v6addrs[@]} -gt 0 ]; then
+        step "IPv6 addresses, with duplicate address detection"
+        local v
+        for v in "${v6addrs[@]}"; do
+            ip -n "${v%% *}" addr add "${v#* }" dev eth0 || return 1
+        done
+        wait_for "IPv6 DAD" 15 lab_dad_done || return 1
+        if ! lab_dad_ok; then
+            echo "IPv6 duplicate address detection failed" >&2
+            return 1
+        fi
+    fi
     step "up: $(grep -c '^netns' "$state") namespaces"
+}
+
+# True once no namespace of the lab has a tentative IPv6 address (DAD
+# needs the switch's flows: checked after they are in, see lab_up).
+lab_dad_done() {
+    local ns
+    for ns in $(sed -n 's/^netns //p' "$state"); do
+        ip -n "$ns" -6 addr show tentative 2>/dev/null | grep -q inet6 \
+            && return 1
+    done
+    return 0
+}
+
+# True if no address of the lab failed DAD.
+lab_dad_ok() {
+    local ns
+    for ns in $(sed -n 's/^netns //p' "$state"); do
+        ip -n "$ns" -6 addr show dadfailed 2>/dev/null | grep -q inet6 \
+            && return 1
+    done
+    return 0
 }
 
 # True once every bridge holds as many of our flows as compiled.

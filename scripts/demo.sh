@@ -66,9 +66,18 @@ if grep -q "is-at" "$lab/victim.cap"; then
     echo "!! the forged ARP reached $victim"; exit 1
 fi
 echo "$victim received none of the forged replies."
-echo "The switch logged the drop (metered packet-in, decoded):"
-"$flowc" compile "$topo" --bridge "$br" --format json > "$lab/ir.json"
-/usr/bin/python3 - "$lab/ir.json" "$lab/packet-ins" "$attacker" <<'PY'
+if [ -f "$lab/log/ovs-flowd.log" ]; then
+    echo "ovs-flowd logged the drops, naming the rule:"
+    for _ in $(seq 20); do
+        grep -q "drop: .*port=$attacker " "$lab/log/ovs-flowd.log" && break
+        sleep 0.1
+    done
+    grep "drop: .*port=$attacker " "$lab/log/ovs-flowd.log" | tail -1 \
+        | sed 's/^[^ ]*|[0-9]*|rt_log|INFO|/  /'
+else
+    echo "The switch sent the drop to the controller (metered packet-in):"
+    "$flowc" compile "$topo" --bridge "$br" --format json > "$lab/ir.json"
+    /usr/bin/python3 - "$lab/ir.json" "$lab/packet-ins" "$attacker" <<'PY'
 import json, re, sys
 ir = json.load(open(sys.argv[1]))
 kinds = {v["id"]: (k, v["description"]) for k, v in ir["kinds"].items()}
@@ -87,6 +96,7 @@ for m in re.finditer(r"cookie=(0x[0-9a-f]+).*?\n(.*?)\n(\S+)", text):
           f" ({desc}): {m.group(3)[:110]}")
     break
 PY
+fi
 
 step "the switch's own dump equals ovs-flowc's"
 "$flowc" compile "$topo" -o "$lab/out" --format dump

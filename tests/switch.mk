@@ -6,6 +6,7 @@ TESTS += \
 	tests/load-examples.sh \
 	tests/trace-attacks.sh \
 	tests/flowd-runtime.sh \
+	tests/lab-twice.sh \
 	test-topologies/nat-lan-block/run.sh \
 	test-topologies/host-only/run.sh \
 	test-topologies/vps-antispoof/run.sh \
@@ -16,6 +17,7 @@ TESTS += \
 	test-topologies/faults/run.sh
 EXTRA_DIST += \
 	tests/load-examples.sh tests/trace-attacks.sh tests/flowd-runtime.sh \
+	tests/lab-twice.sh \
 	tests/flowd/topology.json \
 	tests/scenario-lib.sh tests/flowc-lib.sh \
 	tests/trace/topology.json \
