@@ -7,9 +7,10 @@ ovs_flowd_SOURCES = \
 	runtime/rt-ovsdb.c \
 	runtime/rt-switch.c \
 	runtime/rt-flows.c \
-	runtime/rt-log.c
-ovs_flowd_CPPFLAGS = $(AM_CPPFLAGS) $(OVS_CFLAGS)
+	runtime/rt-log.c \
+	runtime/rt-taps.c
+ovs_flowd_CPPFLAGS = $(AM_CPPFLAGS) $(OVS_CFLAGS) $(LIBNL_CFLAGS)
 EXTRA_ovs_flowd_DEPENDENCIES = lib/libopenvswitch-flowc.a
 ovs_flowd_LDADD = compiler/libflowc.a lib/libflowcutil.a $(JANSSON_LIBS) \
-	$(OVS_LIBS)
+	$(OVS_LIBS) $(LIBNL_LIBS)
 EXTRA_DIST += runtime/ovs-flowd.service

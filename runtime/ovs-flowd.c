@@ -52,6 +52,7 @@ struct flowd {
 };
 
 static char *db_remote;
+static bool attach_taps;
 static char *unixctl_path;
 static struct latch hup_latch;
 
@@ -70,7 +71,9 @@ usage(void)
            "  --db=DATABASE         OVSDB (default: unix:%s/db.sock)\n"
            "  --create-bridges      create topology bridges missing in OVSDB\n"
            "  --datapath-type=TYPE  datapath type of created bridges\n"
-           "  --unixctl=SOCKET      override the control socket\n",
+           "  --unixctl=SOCKET      override the control socket\n"
+           "  --attach-taps         add kernel links named like topology\n"
+           "                        ports to their bridges\n",
            program_name, program_name, ovs_rundir());
     daemon_usage();
     vlog_usage();
@@ -87,6 +90,7 @@ parse_options(int argc, char *argv[], struct flowd *fd)
         OPT_CREATE_BRIDGES,
         OPT_DATAPATH_TYPE,
         OPT_UNIXCTL,
+        OPT_ATTACH_TAPS,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -95,6 +99,7 @@ parse_options(int argc, char *argv[], struct flowd *fd)
         {"create-bridges", no_argument, NULL, OPT_CREATE_BRIDGES},
         {"datapath-type", required_argument, NULL, OPT_DATAPATH_TYPE},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"attach-taps", no_argument, NULL, OPT_ATTACH_TAPS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
@@ -121,6 +126,9 @@ parse_options(int argc, char *argv[], struct flowd *fd)
             break;
         case OPT_UNIXCTL:
             unixctl_path = xstrdup(optarg);
+            break;
+        case OPT_ATTACH_TAPS:
+            attach_taps = true;
             break;
         case 'h':
             usage();
@@ -444,6 +452,7 @@ main(int argc, char *argv[])
 
     fd.idl = ovsdb_idl_create(db_remote, &ovsrec_idl_class, true, true);
     fd.idl_seqno = ovsdb_idl_get_seqno(fd.idl);
+    struct rt_taps *taps = attach_taps ? rt_taps_create() : NULL;
 
     while (!fd.exiting) {
         struct rt_bridge *b, *next;
@@ -471,6 +480,10 @@ main(int argc, char *argv[])
                                           &fd.ovsdb_opt);
         }
 
+        if (taps && !fd.ovsdb_dirty) {
+            rt_taps_run(taps, fd.idl, fd.topo);
+        }
+
         HMAP_FOR_EACH_SAFE (b, next, node, &fd.bridges) {
             rt_switch_run(b, fd.model, fd.topo);
             if (!b->br && !rt_table_count(&b->installed) && !b->need_dump) {
@@ -489,6 +502,9 @@ main(int argc, char *argv[])
         HMAP_FOR_EACH (b, node, &fd.bridges) {
             rt_switch_wait(b);
         }
+        if (taps) {
+            rt_taps_wait(taps);
+        }
         poll_block();
     }
 
@@ -497,6 +513,7 @@ main(int argc, char *argv[])
         rt_bridge_destroy(b);
     }
     hmap_destroy(&fd.bridges);
+    rt_taps_destroy(taps);
     ovsdb_idl_destroy(fd.idl);
     unixctl_server_destroy(server);
     model_destroy(fd.model);

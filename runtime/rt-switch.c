@@ -13,6 +13,9 @@
 #include <string.h>
 
 #include "byte-order.h"
+#include "dp-packet.h"
+#include "openvswitch/ofp-actions.h"
+#include "packets.h"
 #include "dirs.h"
 #include "model.h"
 #include "openvswitch/dynamic-string.h"
@@ -311,6 +314,52 @@ receive_packet_ins(struct rt_bridge *b, const struct topo *t)
     }
 }
 
+/* For a NAT without next_hop.mac: asks the next hop for its MAC, every
+ * 10 s, with an ARP request from the NAT address and the gateway's MAC
+ * out of the uplink; the flows' learn action (table 40) takes the answer
+ * into table 47.  Repeating keeps up with a router that changes. */
+static void
+probe_next_hop(struct rt_bridge *b)
+{
+    const struct topo_nat *nat = b->br->nat;
+    struct ofputil_packet_out po;
+    struct ofpbuf ofpacts;
+    struct dp_packet packet;
+    struct eth_addr sha;
+    ovs_be32 spa, tpa;
+    unsigned int uplink;
+
+    if (!nat || nat->has_next_hop_mac || !nat->uplink
+        || time_msec() < b->next_arp) {
+        return;
+    }
+    uplink = b->ofports[nat->uplink->index];
+    if (!uplink) {
+        return;
+    }
+    b->next_arp = time_msec() + 10000;
+    memcpy(sha.ea, nat->gateway_mac.b, ETH_ADDR_LEN);
+    memcpy(&spa, nat->address.b, 4);
+    memcpy(&tpa, nat->next_hop_ip.b, 4);
+    dp_packet_init(&packet, 0);
+    compose_arp(&packet, ARP_OP_REQUEST, sha, eth_addr_zero, true, spa, tpa);
+
+    ofpbuf_init(&ofpacts, 64);
+    ofpact_put_OUTPUT(&ofpacts)->port = u16_to_ofp(uplink);
+    memset(&po, 0, sizeof po);
+    po.packet = dp_packet_data(&packet);
+    po.packet_len = dp_packet_size(&packet);
+    po.buffer_id = UINT32_MAX;
+    match_init_catchall(&po.flow_metadata);
+    match_set_in_port(&po.flow_metadata, OFPP_CONTROLLER);
+    po.ofpacts = ofpacts.data;
+    po.ofpacts_len = ofpacts.size;
+    vconn_send(b->ctl, ofputil_encode_packet_out(&po, OFPUTIL_P_OF15_OXM));
+    VLOG_DBG("bridge %s: ARP request for the NAT next hop sent", b->name);
+    ofpbuf_uninit(&ofpacts);
+    dp_packet_uninit(&packet);
+}
+
 void
 rt_switch_run(struct rt_bridge *b, const struct model *m,
               const struct topo *t)
@@ -339,6 +388,9 @@ rt_switch_run(struct rt_bridge *b, const struct model *m,
     if (b->need_sync) {
         sync_bridge(b, m);
     }
+    if (b->ctl) {
+        probe_next_hop(b);
+    }
     receive_packet_ins(b, t);
 }
 
@@ -354,6 +406,9 @@ rt_switch_wait(struct rt_bridge *b)
     }
     if (b->need_sync || b->need_dump) {
         poll_immediate_wake();
+    }
+    if (b->br->nat && !b->br->nat->has_next_hop_mac) {
+        poll_timer_wait_until(b->next_arp);
     }
     if (b->mon) {
         vconn_run_wait(b->mon);

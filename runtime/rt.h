@@ -110,6 +110,8 @@ struct rt_bridge {
     struct vconn *ctl;          /* Synchronous: dump, bundle, barrier. */
     struct vconn *mon;          /* Asynchronous: packet-ins. */
     long long int next_connect; /* Time of the next connection attempt. */
+    long long int next_arp;     /* Next ARP request for a NAT next hop
+                                 * without a configured MAC. */
     bool need_sync;             /* Desired table must be rebuilt and sent. */
     bool need_dump;             /* Installed table must be read back. */
     struct rt_table desired;
@@ -130,6 +132,7 @@ void rt_bridge_destroy(struct rt_bridge *b);
 /* --- OVSDB (rt-ovsdb.c) ---------------------------------------------- */
 
 struct ovsdb_idl;
+struct rt_taps;
 
 /* Options of the OVSDB side. */
 struct rt_ovsdb_options {
@@ -153,6 +156,17 @@ bool rt_ovsdb_run(struct ovsdb_idl *, const struct topo *t,
 void rt_switch_run(struct rt_bridge *b, const struct model *m,
                    const struct topo *t);
 void rt_switch_wait(struct rt_bridge *b);
+
+/* --- Attaching taps (rt-taps.c) --------------------------------------- */
+
+/* Listens to kernel link events; NULL (logged) if it cannot. */
+struct rt_taps *rt_taps_create(void);
+void rt_taps_destroy(struct rt_taps *);
+/* Adds kernel links named like topology ports that OVSDB lacks to their
+ * bridges.  Only call when no other OVSDB transaction is in progress.
+ * Returns true if it added any. */
+bool rt_taps_run(struct rt_taps *, struct ovsdb_idl *, const struct topo *);
+void rt_taps_wait(struct rt_taps *);
 
 /* --- Drop logging (rt-log.c) ----------------------------------------- */
 

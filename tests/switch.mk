@@ -7,7 +7,9 @@ TESTS += \
 	tests/trace-attacks.sh \
 	tests/flowd-runtime.sh \
 	tests/lab-twice.sh \
+	tests/flowd-taps.sh \
 	test-topologies/nat-lan-block/run.sh \
+	test-topologies/nat-next-hop/run.sh \
 	test-topologies/host-only/run.sh \
 	test-topologies/vps-antispoof/run.sh \
 	test-topologies/two-bridge-mitm/run.sh \
@@ -17,7 +19,7 @@ TESTS += \
 	test-topologies/faults/run.sh
 EXTRA_DIST += \
 	tests/load-examples.sh tests/trace-attacks.sh tests/flowd-runtime.sh \
-	tests/lab-twice.sh \
+	tests/lab-twice.sh tests/flowd-taps.sh \
 	tests/flowd/topology.json \
 	tests/scenario-lib.sh tests/flowc-lib.sh \
 	tests/trace/topology.json \
