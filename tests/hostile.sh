@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # hostile.sh -- hostile topology input: a 100 MB file, deeply nested JSON,
-# 100k ports, very long names, invalid UTF-8, duplicate keys, NUL bytes.
+# 100k and 1M ports, very long names, invalid UTF-8, duplicate keys, NUL bytes.
 # Each must end in a clear error or success, within bounded memory (2 GiB
-# address space) and time (60 s), never a crash or a hang.
+# address space; 4 GiB for 1M ports) and time (60 s), never a crash or a
+# hang.
 set -u
 OVS_FLOWC=${OVS_FLOWC:-./ovs-flowc}
 PY=/usr/bin/python3
@@ -15,7 +16,7 @@ pass=0 fail=0
 run() {
     local name=$1 want=$2 file=$3 re=${4:-}
     local rc start=$SECONDS
-    ( ulimit -v 2097152; timeout 60 "$OVS_FLOWC" check "$file" ) \
+    ( ulimit -v "${LIMIT_KB:-2097152}"; timeout 60 "$OVS_FLOWC" check "$file" ) \
         > "$work/out" 2>&1
     rc=$?
     if [ "$rc" = "$want" ] && { [ -z "$re" ] || grep -Eq "$re" "$work/out"; }
@@ -39,6 +40,11 @@ def guest(i):
 ports = {"p%d" % i: guest(i) for i in range(100000)}
 json.dump({"version": 1, "bridges": {"big": {"subnets": ["2001:db8::/64"],
           "ports": ports}}}, open(w + "/100k.json", "w"))
+# 1M ports (~90 MB, valid).
+ports = {"p%d" % i: guest(i) for i in range(1000000)}
+json.dump({"version": 1, "bridges": {"big": {"subnets": ["2001:db8::/64"],
+          "ports": ports}}}, open(w + "/1m.json", "w"))
+del ports
 # ~100 MB: the same, padded with a long (valid) subnet list.
 with open(w + "/100mb.json", "w") as f:
     f.write('{"version": 1, "bridges": {"big": {"subnets": [')
@@ -52,6 +58,7 @@ open(w + "/dup.json", "w").write('{"version": 1, "version": 1, "bridges": {}}')
 open(w + "/nul.json", "wb").write(b'{"version": 1,\x00 "bridges": {}}')
 PY
 run "100k ports" 0 "$work/100k.json"
+LIMIT_KB=4194304 run "1M ports (4 GiB address space)" 0 "$work/1m.json"
 run "a 100 MB file" 1 "$work/100mb.json" "listed twice"
 run "200000 levels of nesting" 1 "$work/deep.json" "too big|nest|depth"
 run "100000-character names" 1 "$work/longname.json" "longer than 15"
