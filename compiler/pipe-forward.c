@@ -27,8 +27,8 @@
 #include <sys/socket.h>
 
 static bool
-mirror_selects(const struct pctx *c, const struct topo_mirror *mir, const struct topo_port *p,
-               unsigned int dir)
+mirror_selects(const struct pctx *c, const struct topo_mirror *mir,
+               const struct topo_port *p, unsigned int dir)
 {
     if (!(mir->dir & dir) || !mir->to || p == mir->to
         || p->role == TOPO_MONITOR || !px_present(c, mir->to)) {

@@ -15,7 +15,8 @@ static const struct {
     bool drop;
     const char *desc;
 } kinds[PIPE_N_KINDS] = {
-#define PIPE_KIND(ENUM, SLUG, DROP, DESC) [PIPE_K_##ENUM] = { SLUG, DROP, DESC },
+#define PIPE_KIND(ENUM, SLUG, DROP, DESC) \
+    [PIPE_K_##ENUM] = { SLUG, DROP, DESC },
     PIPE_KINDS
 #undef PIPE_KIND
 };

@@ -270,7 +270,8 @@ not_link_local(const struct prefix *a)
 static const char *
 bad_host_ipv6(const struct prefix *a)
 {
-    return (prefix_is_link_local(a) ? "is link-local: list it in \"link_local\""
+    return (prefix_is_link_local(a)
+            ? "is link-local: list it in \"link_local\""
             : prefix_is_multicast(a) ? "is a multicast address"
             : prefix_is_unspecified(a) ? "is the unspecified address"
             : NULL);

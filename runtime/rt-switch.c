@@ -140,7 +140,8 @@ enable_packet_ins(struct vconn *mon)
     if (error) {
         return error;
     }
-    if (ofptype_decode(&type, reply->data) || type != OFPTYPE_GET_CONFIG_REPLY) {
+    if (ofptype_decode(&type, reply->data)
+        || type != OFPTYPE_GET_CONFIG_REPLY) {
         ofpbuf_delete(reply);
         return EPROTO;
     }
