@@ -10,7 +10,8 @@ libjansson-dev uuid-dev libnl-3-dev libnl-route-3-dev libcunit1-dev
 libssl-dev openvswitch-source openvswitch-switch openvswitch-common
 python3 python3-jsonschema python3-scapy
 iproute2 ethtool tcpdump arping ndisc6 dsniff socat dnsmasq-base iperf3
-procps psmisc valgrind clang iputils-ping netcat-openbsd"
+procps psmisc valgrind clang libclang-rt-14-dev iputils-ping netcat-openbsd
+bc time"
 
 missing=
 for p in $PKGS; do
