@@ -31,6 +31,9 @@ VLOG_DEFINE_THIS_MODULE(rt_flows);
 /* One flow. */
 struct rt_flow {
     struct hmap_node node;      /* In rt_table.flows. */
+    struct hmap_node text_node; /* In the reuse index of rt_table_build. */
+    char *text;                 /* The ovs-ofctl line it was parsed from
+                                 * (desired flows only), owned, or NULL. */
     uint8_t table;
     uint16_t priority;
     struct minimatch match;     /* Owned. */
@@ -62,14 +65,21 @@ table_find(const struct rt_table *t, const struct rt_flow *key)
 
 /* Inserts 'f' (taking ownership) unless an equal key is present; returns
  * false (and frees 'f') then. */
+static void
+flow_destroy(struct rt_flow *f)
+{
+    minimatch_destroy(&f->match);
+    free(f->ofpacts);
+    free(f->text);
+    free(f);
+}
+
 static bool
 table_insert(struct rt_table *t, struct rt_flow *f)
 {
     f->node.hash = flow_hash(f->table, f->priority, &f->match);
     if (table_find(t, f)) {
-        minimatch_destroy(&f->match);
-        free(f->ofpacts);
-        free(f);
+        flow_destroy(f);
         return false;
     }
     hmap_insert(&t->flows, &f->node, f->node.hash);
@@ -88,9 +98,7 @@ rt_table_clear(struct rt_table *t)
     struct rt_flow *f;
 
     HMAP_FOR_EACH_POP (f, node, &t->flows) {
-        minimatch_destroy(&f->match);
-        free(f->ofpacts);
-        free(f);
+        flow_destroy(f);
     }
 }
 
@@ -126,16 +134,42 @@ rt_table_build(struct rt_table *out, const struct model *m,
     };
     struct pipe_bridge *pb = pipe_build(m, br, &opt);
     struct strbuf line = STRBUF_INIT;
+    struct hmap reuse = HMAP_INITIALIZER(&reuse);
+    struct rt_flow *f;
     char *error = NULL;
 
-    rt_table_clear(out);
+    /* Parsing dominates a rebuild, and most flows come out the same as
+     * last time: index the previous flows by their text and move the
+     * identical ones over instead of parsing them again. */
+    HMAP_FOR_EACH_POP (f, node, &out->flows) {
+        if (f->text) {
+            hmap_insert(&reuse, &f->text_node, hash_string(f->text, 0));
+        } else {
+            flow_destroy(f);
+        }
+    }
     for (size_t i = 0; i < pb->n_flows && !error; i++) {
         enum ofputil_protocol usable;
         struct ofputil_flow_mod fm;
+        const char *text;
+        bool reused = false;
 
         strbuf_clear(&line);
         emit_flow_line(&pb->flows[i], &line);
-        error = parse_ofp_flow_mod_str(&fm, strbuf_cstr(&line), NULL, NULL,
+        text = strbuf_cstr(&line);
+        HMAP_FOR_EACH_WITH_HASH (f, text_node, hash_string(text, 0),
+                                 &reuse) {
+            if (!strcmp(f->text, text)) {
+                hmap_remove(&reuse, &f->text_node);
+                table_insert(out, f);
+                reused = true;
+                break;
+            }
+        }
+        if (reused) {
+            continue;
+        }
+        error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL,
                                        OFPFC_ADD, &usable);
         if (error) {
             char *e = xasprintf("flow \"%s\": %s", strbuf_cstr(&line),
@@ -144,18 +178,23 @@ rt_table_build(struct rt_table *out, const struct model *m,
             error = e;
             break;
         }
-        struct rt_flow *f = xzalloc(sizeof *f);
+        f = xzalloc(sizeof *f);
         f->table = fm.table_id;
         f->priority = fm.priority;
         f->match = fm.match;            /* Moved. */
         f->cookie = ntohll(fm.new_cookie);
         f->ofpacts = CONST_CAST(struct ofpact *, fm.ofpacts);
         f->ofpacts_len = fm.ofpacts_len;
+        f->text = xstrdup(text);
         if (!table_insert(out, f)) {
             VLOG_WARN("bridge %s: duplicate flow \"%s\" ignored", br->name,
                       strbuf_cstr(&line));
         }
     }
+    HMAP_FOR_EACH_POP (f, text_node, &reuse) {
+        flow_destroy(f);
+    }
+    hmap_destroy(&reuse);
     strbuf_destroy(&line);
     pipe_bridge_destroy(pb);
     return error;

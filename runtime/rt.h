@@ -58,9 +58,10 @@ void rt_table_clear(struct rt_table *);
 void rt_table_destroy(struct rt_table *);
 size_t rt_table_count(const struct rt_table *);
 
-/* Builds into 'out' (cleared first) the flows of topology bridge 'br' of
- * model 'm', with ports written as the OpenFlow numbers in 'ofports'
- * (indexed like br->ports, 0 = not on the switch: left out).  Returns
+/* Makes 'out' the flows of topology bridge 'br' of model 'm', with ports
+ * written as the OpenFlow numbers in 'ofports' (indexed like br->ports,
+ * 0 = not on the switch: left out).  Flows whose text is unchanged since
+ * the previous build into 'out' are reused, not parsed again.  Returns
  * NULL, or a malloc'd error naming a flow OVS refused to parse (a bug). */
 char *rt_table_build(struct rt_table *out, const struct model *m,
                      const struct topo_bridge *br,
