@@ -270,11 +270,16 @@ rt_table_diff(const struct rt_table *desired,
              * same match and priority replaces the flow in place. */
             ovs_list_push_back(msgs, &encode(d, OFPFC_ADD)->list_node);
             n++;
-        } else if (!ofpacts_equal_stringwise(i->ofpacts, i->ofpacts_len,
-                                             d->ofpacts, d->ofpacts_len)) {
-            /* Stringwise: the switch's decoding of an action may differ
-             * in internal fields (the raw encoding it came in) from ours
-             * while meaning the same.  Modify keeps the flow's counters. */
+        } else if (!ofpacts_equal(i->ofpacts, i->ofpacts_len,
+                                  d->ofpacts, d->ofpacts_len)
+                   && !ofpacts_equal_stringwise(i->ofpacts, i->ofpacts_len,
+                                                d->ofpacts,
+                                                d->ofpacts_len)) {
+            /* Bytewise first (cheap, and always true after our own
+             * sync); stringwise then, since the switch's decoding of an
+             * action may differ in internal fields (the raw encoding it
+             * came in) from ours while meaning the same.  Modify keeps
+             * the flow's counters. */
             ovs_list_push_back(msgs,
                                &encode(d, OFPFC_MODIFY_STRICT)->list_node);
             n++;
