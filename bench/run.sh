@@ -3,8 +3,9 @@
 # run.sh -- `make bench`: ovs-flowc and ovs-flowd measured against
 # ovs-ofctl in the same run on the same private ovs-vswitchd (userspace
 # datapath, its own namespace; nothing of the host's OVS touched).
-# Writes the report to BENCH_OUT (default: stdout), the table that
+# Writes the report to stdout, the tables that
 # BENCHMARKS.md shows.  Medians of BENCH_RUNS runs (default 3), min-max.
+# BENCH_SECTIONS picks sections (default "compile runtime incremental").
 set -u
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 builddir=${builddir:-$PWD}
@@ -54,6 +55,14 @@ ofctl_load() {      # ofctl_load DIR: seconds to load all bridges' flows
     echo "$t1 - $t0" | bc
 }
 
+want() {
+    case " ${BENCH_SECTIONS:-compile runtime incremental} " in
+    *" $1 "*) return 0 ;;
+    esac
+    return 1
+}
+
+if want compile; then
 echo "## Compile (ovs-flowc compile -o, ofctl format)"
 echo
 echo "| guests | flows | compile s (median, min-max) | flows/s | peak RSS MiB | ovs-ofctl --bundle add-flows s | compile / load |"
@@ -81,7 +90,9 @@ for n in 1000 10000 100000; do
     echo "| $n | $flows | $(median < "$work/c$n") | $(echo "$flows / $cs" | bc) | $((rss / 1024)) | $load | $ratio |"
 done
 for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 del-flows br$k; done
+fi
 
+if want runtime; then
 # Runtime: the ports exist (dummy), so ovs-flowd binds them all.
 n=${BENCH_FLOWD_GUESTS:-3000}
 /usr/bin/python3 "$srcdir/bench/gen-topology.py" "$n" > "$work/f.json"
@@ -142,55 +153,11 @@ echo "| no-op resync after restart (s) | $(median < "$work/noop") | $(median < "
 echo "| flow mods sent by the no-op resync | $mods | - | - |"
 echo "| ovs-flowd RSS after sync (KiB) | $rss ($(echo "scale=2; $rss * 1024 / $flows" | bc) bytes/flow, incl. the library) | - | - |"
 
-# Incremental: 100 ports added one at a time to br0, which already holds
-# its share of the topology; latency from ovs-flowd seeing the port's
-# ofport in OVSDB to the barrier reply of the bundle carrying its flows,
-# both read from ovs-flowd's own log (millisecond timestamps).
-inc=${BENCH_INC_PORTS:-100}
-/usr/bin/python3 - "$work/f.json" "$inc" > "$work/inc.sh" <<'PY'
-import json, sys
-t = json.load(open(sys.argv[1]))
-ports = sorted(t["bridges"]["br0"]["ports"].items())
-guests = [(i, n) for i, (n, p) in enumerate(ports) if p["role"] == "guest"]
-for i, name in guests[-int(sys.argv[2]):]:
-    print("%d %s" % (i + 1, name))
-PY
-held=$(vsctl list-ports br0 | wc -l)
-while read -r ofp name; do vsctl del-port br0 "$name"; done < "$work/inc.sh"
-skip=$(wc -l < "$work/flowd.log")
-start_flowd
-sleep 5
-while read -r ofp name; do
-    vsctl add-port br0 "$name" -- set interface "$name" type=dummy ofport_request="$ofp"
-    for _ in $(seq 500); do
-        ovs-appctl -t "$work/flowd.ctl" flowd/ports | grep -q "br0 $name guest ofport=$ofp bound" \
-            && ovs-appctl -t "$work/flowd.ctl" flowd/status | grep -q "bridge br0: .* flows desired \([0-9]*\) installed \1," \
-            && break
-        sleep 0.01
-    done
-done < "$work/inc.sh"
-kill "$(cat "$work/flowd.pid")"
-lat=$(/usr/bin/python3 - "$work/flowd.log" "$work/inc.sh" "$skip" <<'PY'
-import datetime, re, sys
-def ts(line):
-    return datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f")
-names = [l.split()[1] for l in open(sys.argv[2])]
-lines = open(sys.argv[1]).read().splitlines()[int(sys.argv[3]):]
-lat = []
-for n in names:
-    for i, l in enumerate(lines):
-        if re.search(r"bridge br0: port %s is ofport" % re.escape(n), l):
-            for m in lines[i:]:
-                if "bridge br0:" in m and "flow mods in one bundle" in m:
-                    lat.append((ts(m) - ts(l)).total_seconds() * 1000)
-                    break
-            break
-lat.sort()
-if lat:
-    p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
-    print("%d ports: p50 %.1f ms, p99 %.1f ms (max %.1f)" % (len(lat), p(0.5), p(0.99), lat[-1]))
-else:
-    print("no measurement")
-PY
-)
-echo "| incremental: ofport in OVSDB -> barrier reply, $inc ports added to br0 holding ~$held | $lat | one ovs-ofctl invocation ~15 ms | - |"
+for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 del-flows br$k; done
+fi
+
+# Incremental latency against the number of ports a bridge holds.
+if want incremental; then
+    for k in 1 2 3; do vsctl --if-exists del-br br$k; done
+    . "$srcdir/bench/incremental.sh"
+fi

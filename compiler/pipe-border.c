@@ -181,7 +181,7 @@ pipe_build_border(struct pctx *c)
     for (size_t i = 0; i < c->br->n_ports; i++) {
         const struct topo_port *p = c->br->ports[i];
         const struct model_border *b = model_border(c->m, p);
-        if (b && px_present(c, p)) {
+        if (b && px_present(c, p) && px_wanted(c, p)) {
             border_port(c, p, b);
         }
     }

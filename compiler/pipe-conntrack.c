@@ -404,7 +404,8 @@ nat(struct pctx *c)
     for (size_t i = 0; i < c->br->n_ports; i++) {
         const struct topo_port *p = c->br->ports[i];
         char mac[MAC_STRLEN];
-        if (!topo_port_is_pinned(p) || !px_present(c, p)) {
+        if (!topo_port_is_pinned(p) || !px_present(c, p)
+            || !px_wanted(c, p)) {
             continue;
         }
         for (size_t k = 0; k < p->ipv4.n; k++) {

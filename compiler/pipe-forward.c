@@ -58,19 +58,60 @@ px_mirror_actions(struct pctx *c, const struct topo_port *p,
     }
 }
 
-/* Table 50. */
+/* The broadcast copies of flood chunk 'k' (see pipe_flood_chunk()): the
+ * members of the chunk on the switch, then on to the next chunk through
+ * table 52, reg5 numbering the links. */
+static void
+flood_chunk(struct pctx *c, size_t k, size_t n_chunks)
+{
+    const struct topo_bridge *br = c->br;
+    size_t end = (k + 1) * PIPE_FLOOD_CHUNK;
+    struct strbuf *sb = &c->act;
+
+    if (end > br->n_ports) {
+        end = br->n_ports;
+    }
+    strbuf_clear(sb);
+    for (size_t i = k * PIPE_FLOOD_CHUNK; i < end; i++) {
+        const struct topo_port *p = br->ports[i];
+        if (px_present(c, p) && !px_is_nat_uplink(c, p)
+            && p->role != TOPO_MONITOR) {
+            strbuf_printf(sb, "%sset_field:0x%"PRIx32"->reg1,resubmit(,%d)",
+                          sb->len ? "," : "", p->id, PIPE_T_EGRESS);
+        }
+    }
+    if (k + 1 < n_chunks) {
+        strbuf_printf(sb, "%sset_field:0x%zx->reg5,resubmit(,%d)",
+                      sb->len ? "," : "", k + 1, PIPE_T_FLOOD_CHAIN);
+    }
+    c->flood_chunk = k;
+    if (!k) {
+        px_flow(c, PIPE_T_L2_LOOKUP, 50, PIPE_K_FLOOD, NULL,
+                sb->len ? strbuf_cstr(sb) : "drop",
+                "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00");
+    } else {
+        px_flow(c, PIPE_T_FLOOD_CHAIN, 100, PIPE_K_FLOOD, NULL,
+                sb->len ? strbuf_cstr(sb) : "drop", "reg5=0x%zx", k);
+    }
+    c->flood_chunk = -1;
+}
+
+/* Table 50 (and 52). */
 static void
 l2_lookup(struct pctx *c)
 {
     const struct topo_bridge *br = c->br;
+    size_t n_chunks = pipe_n_flood_chunks(br);
     char mac[MAC_STRLEN];
-    struct strbuf flood = STRBUF_INIT, out = STRBUF_INIT;
-    size_t n_flood = 0, chunk = 0;
+    struct strbuf out = STRBUF_INIT;
 
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct topo_port *p = br->ports[i];
         const struct model_border *b = model_border(c->m, p);
 
+        if (!px_wanted(c, p) && !(b && b->outside)) {
+            continue;
+        }
         if (!px_present(c, p)) {
             /* Not on the switch: frames for it go nowhere (not to the
              * outside as unknown unicast). */
@@ -94,44 +135,17 @@ l2_lookup(struct pctx *c)
                         mac_format(&b->behind.macs[k], mac));
             }
         }
-        if (px_is_nat_uplink(c, p)) {
-            continue;           /* Routed traffic only (pipe-conntrack.c). */
-        }
-        if (p->role != TOPO_MONITOR) {
-            /* An OpenFlow message holds at most 64 kB: past
-             * PIPE_FLOOD_CHUNK ports, the copies go on in a chain of
-             * flows in table 52, reg5 numbering the links. */
-            if (n_flood && n_flood % PIPE_FLOOD_CHUNK == 0) {
-                strbuf_printf(&flood, ",set_field:0x%zx->reg5,"
-                              "resubmit(,%d)", chunk + 1,
-                              PIPE_T_FLOOD_CHAIN);
-                if (!chunk) {
-                    px_flow(c, PIPE_T_L2_LOOKUP, 50, PIPE_K_FLOOD, NULL,
-                            strbuf_cstr(&flood),
-                            "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00");
-                } else {
-                    px_flow(c, PIPE_T_FLOOD_CHAIN, 100, PIPE_K_FLOOD, NULL,
-                            strbuf_cstr(&flood), "reg5=0x%zx", chunk);
-                }
-                chunk++;
-                strbuf_clear(&flood);
-            }
-            strbuf_printf(&flood, "%s%s", flood.len ? "," : "",
-                          strbuf_cstr(&c->act));
-            n_flood++;
-        }
-        if (b && b->outside) {
+        if (b && b->outside && !px_is_nat_uplink(c, p)) {
+            /* Not the NAT uplink: routed traffic only there
+             * (pipe-conntrack.c). */
             strbuf_printf(&out, "%s%s", out.len ? "," : "",
                           strbuf_cstr(&c->act));
         }
     }
-    if (!chunk) {
-        px_flow(c, PIPE_T_L2_LOOKUP, 50, PIPE_K_FLOOD, NULL,
-                flood.len ? strbuf_cstr(&flood) : "drop",
-                "dl_dst=01:00:00:00:00:00/01:00:00:00:00:00");
-    } else {
-        px_flow(c, PIPE_T_FLOOD_CHAIN, 100, PIPE_K_FLOOD, NULL,
-                strbuf_cstr(&flood), "reg5=0x%zx", chunk);
+    for (size_t k = 0; k < n_chunks; k++) {
+        if (px_wanted_chunk(c, k)) {
+            flood_chunk(c, k, n_chunks);
+        }
     }
     if (out.len) {
         px_flow(c, PIPE_T_L2_LOOKUP, 10, PIPE_K_L2_LOOKUP, NULL,
@@ -140,7 +154,6 @@ l2_lookup(struct pctx *c)
         px_flow(c, PIPE_T_L2_LOOKUP, 10, PIPE_K_UNKNOWN_UNICAST, NULL,
                 px_drop(c, PIPE_K_UNKNOWN_UNICAST, NULL), "%s", "");
     }
-    strbuf_destroy(&flood);
     strbuf_destroy(&out);
 }
 
@@ -252,7 +265,8 @@ pipe_build_forward(struct pctx *c)
     for (size_t i = 0; i < c->br->n_ports; i++) {
         const struct topo_port *p = c->br->ports[i];
 
-        if (p->role == TOPO_MONITOR || !px_present(c, p)) {
+        if (p->role == TOPO_MONITOR || !px_present(c, p)
+            || !px_wanted(c, p)) {
             continue;
         }
         px_flow(c, PIPE_T_EGRESS, 300, PIPE_K_HAIRPIN, p, "drop",

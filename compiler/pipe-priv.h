@@ -15,9 +15,13 @@ struct pctx {
     const struct topo_bridge *br;       /* Not owned. */
     const struct pipe_options *opt;     /* Not owned. */
     struct pipe_bridge *out;            /* Being filled; not owned. */
-    char **refs;        /* Owned: how each port (by index) is written. */
+    char **refs;        /* Owned: how each port (by index) is written,
+                         * made on first use by px_ref(). */
     bool *present;      /* Owned: whether each port (by index) is on the
                          * switch; all true offline. */
+    bool *chunks;       /* Owned, if opt->only_ports: the flood chunks
+                         * wanted.  */
+    int flood_chunk;    /* px_flow() makes flood flows of this chunk. */
     uint32_t detail;    /* Low 24 bits of the cookies px_flow() makes
                          * (a policy rule's number), normally 0. */
     uint16_t filter_zone;               /* Conntrack zone of the policy. */
@@ -34,17 +38,29 @@ void px_flow(struct pctx *, uint8_t table, uint16_t priority,
     __attribute__((format(printf, 7, 8)));
 
 /* How port 'p' of this bridge is written in matches and actions. */
-static inline const char *
-px_ref(const struct pctx *c, const struct topo_port *p)
-{
-    return c->refs[p->index];
-}
+const char *px_ref(const struct pctx *c, const struct topo_port *p);
 
 /* Whether port 'p' of this bridge is on the switch (always offline). */
 static inline bool
 px_present(const struct pctx *c, const struct topo_port *p)
 {
     return c->present[p->index];
+}
+
+/* Whether the flows about port 'p' are wanted in this build (see
+ * pipe_options.only_ports).  px_flow() checks it for every flow; stage
+ * loops check it too, to skip the work for ports left out. */
+static inline bool
+px_wanted(const struct pctx *c, const struct topo_port *p)
+{
+    return !p || !c->opt->only_ports || c->opt->only_ports[p->index];
+}
+
+/* Whether the flow of flood chunk 'k' is wanted in this build. */
+static inline bool
+px_wanted_chunk(const struct pctx *c, size_t k)
+{
+    return !c->chunks || c->chunks[k];
 }
 
 /* The actions of a drop flow of 'kind' about 'port'.  Returns a string

@@ -84,6 +84,9 @@ px_flow(struct pctx *c, uint8_t table, uint16_t priority,
     struct pipe_flow *f;
     va_list args;
 
+    if (!px_wanted(c, port)) {
+        return;
+    }
     pb->flows = fc_xgrow(pb->flows, &pb->cap_flows, pb->n_flows,
                       sizeof *pb->flows);
     f = &pb->flows[pb->n_flows++];
@@ -91,6 +94,7 @@ px_flow(struct pctx *c, uint8_t table, uint16_t priority,
     f->priority = priority;
     f->kind = kind;
     f->port = port;
+    f->flood_chunk = c->flood_chunk;
     f->drop = (pipe_kind_is_drop(kind) && !strstr(actions, "resubmit(")
                && !strstr(actions, "IN_PORT"));
     f->cookie = pipe_cookie(kind, port ? port->id : 0, c->detail);
@@ -100,6 +104,24 @@ px_flow(struct pctx *c, uint8_t table, uint16_t priority,
     va_end(args);
     f->match = fc_xstrdup(strbuf_cstr(&c->match));
     f->actions = fc_xstrdup(actions);
+}
+
+const char *
+px_ref(const struct pctx *c, const struct topo_port *p)
+{
+    char **ref = &c->refs[p->index];
+
+    if (!*ref) {
+        unsigned int n = c->opt->ofport ? c->opt->ofport(p, c->opt->aux) : 0;
+        *ref = n ? fc_xasprintf("%u", n) : fc_xstrdup(p->name);
+    }
+    return *ref;
+}
+
+size_t
+pipe_n_flood_chunks(const struct topo_bridge *br)
+{
+    return br->n_ports ? (br->n_ports - 1) / PIPE_FLOOD_CHUNK + 1 : 1;
 }
 
 const char *
@@ -146,7 +168,7 @@ pipe_build_classify(struct pctx *c)
         const struct topo_port *p = br->ports[i];
         const char *ref = px_ref(c, p);
 
-        if (!px_present(c, p)) {
+        if (!px_present(c, p) || !px_wanted(c, p)) {
             continue;
         }
         strbuf_clear(&sb);
@@ -216,14 +238,21 @@ pipe_build(const struct model *m, const struct topo_bridge *br,
     };
 
     pb->br = br;
+    c.flood_chunk = -1;
     c.refs = fc_xzalloc((br->n_ports + 1) * sizeof *c.refs);
     c.present = fc_xzalloc((br->n_ports + 1) * sizeof *c.present);
     for (size_t i = 0; i < br->n_ports; i++) {
-        unsigned int n = (c.opt->ofport
-                          ? c.opt->ofport(br->ports[i], c.opt->aux) : 0);
-        c.refs[i] = (n ? fc_xasprintf("%u", n)
-                     : fc_xstrdup(br->ports[i]->name));
-        c.present[i] = n || !c.opt->only_bound;
+        c.present[i] = (!c.opt->only_bound
+                        || (c.opt->ofport
+                            && c.opt->ofport(br->ports[i], c.opt->aux)));
+    }
+    if (c.opt->only_ports) {
+        c.chunks = fc_xzalloc(pipe_n_flood_chunks(br) * sizeof *c.chunks);
+        for (size_t i = 0; i < br->n_ports; i++) {
+            if (c.opt->only_ports[i]) {
+                c.chunks[pipe_flood_chunk(br->ports[i])] = true;
+            }
+        }
     }
 
     pipe_build_classify(&c);
@@ -238,9 +267,21 @@ pipe_build(const struct model *m, const struct topo_bridge *br,
     }
     free(c.refs);
     free(c.present);
+    free(c.chunks);
     strbuf_destroy(&c.match);
     strbuf_destroy(&c.act);
     return pb;
+}
+
+bool
+pipe_port_is_shared(const struct topo_bridge *br, const struct topo_port *p)
+{
+    for (size_t m = 0; m < br->n_mirrors; m++) {
+        if (br->mirrors[m].to == p) {
+            return true;
+        }
+    }
+    return false;
 }
 
 void

@@ -195,10 +195,23 @@ int pipe_kind_from_slug(const char *);
  * for its NAT, so no two bridges ever share a zone. */
 #define PIPE_ZONE_BASE 0x4000
 
-/* Ports per broadcast-copy flow (an OpenFlow message holds 64 kB); more
- * go on in table 52.  Note that OVS translates at most 4096 resubmits
- * per packet, which bounds a broadcast domain to some 4000 ports. */
+/* Broadcast copies: a bridge's ports are split by topology index into
+ * flood chunks of PIPE_FLOOD_CHUNK (an OpenFlow message holds 64 kB).
+ * Chunk 0's flow is in table 50, the others follow in a chain in table
+ * 52 (reg5 numbering the links); the flow of a chunk lists its members
+ * that are on the switch, so a port coming or going changes one flow
+ * only.  Note that OVS translates at most 4096 resubmits per packet,
+ * which bounds a broadcast domain to some 4000 ports. */
 #define PIPE_FLOOD_CHUNK 1000
+
+static inline size_t
+pipe_flood_chunk(const struct topo_port *p)
+{
+    return p->index / PIPE_FLOOD_CHUNK;
+}
+
+/* The number of flood chunks of bridge 'br' (at least 1). */
+size_t pipe_n_flood_chunks(const struct topo_bridge *br);
 
 #define PIPE_COOKIE_TAG 0xfcULL
 /* Builds and splits cookies (see the essay above). */
@@ -217,6 +230,7 @@ struct pipe_flow {
                                  * rule's drop, not its pass flows). */
     const struct topo_port *port;   /* The port the rule is about, or NULL
                                      * for bridge-wide flows; not owned. */
+    int flood_chunk;            /* A flood flow's chunk, else -1. */
     char *match;                /* ovs-ofctl match text, owned ("" = all). */
     char *actions;              /* ovs-ofctl action text, owned. */
 };
@@ -238,7 +252,22 @@ struct pipe_options {
      * (yet): the flows of that port are left out, and frames for its MAC
      * are dropped rather than sent anywhere (the runtime's view). */
     bool only_bound;
+    /* If nonnull (indexed like br->ports): only the flows about the
+     * marked ports, the flood flows of their chunks and the other
+     * bridge-wide flows (port NULL, flood_chunk -1) are built.  The flows
+     * about a port depend on its own ofport and on those of the shared
+     * ports (pipe_port_is_shared()) only, a flood flow on those of its
+     * chunk's members, so a runtime that sees the ofports of unshared
+     * ports S change rebuilds those flows and keeps all others (see
+     * rt-flows.c). */
+    const bool *only_ports;
 };
+
+/* Returns true if the flows about ports other than 'p' depend on whether
+ * and as which number 'p' is on the switch (a mirror's monitor port):
+ * when its ofport changes, the whole bridge must be rebuilt. */
+bool pipe_port_is_shared(const struct topo_bridge *,
+                         const struct topo_port *p);
 
 /* Builds the flows of bridge 'br' of model 'm'.  The caller owns the
  * result and frees it with pipe_bridge_destroy(). */

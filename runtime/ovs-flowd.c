@@ -217,6 +217,8 @@ apply_topology(struct flowd *fd, struct topo *t)
         b->br = tb;
         free(b->ofports);
         free(b->bound);
+        free(b->built_ofports);
+        b->built_ofports = NULL;    /* The next build is a full one. */
         b->ofports = xcalloc(tb->n_ports + 1, sizeof *b->ofports);
         b->bound = xcalloc(tb->n_ports + 1, sizeof *b->bound);
         b->in_db = false;       /* Rebound by rt_ovsdb_run(). */

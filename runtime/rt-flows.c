@@ -32,6 +32,8 @@ VLOG_DEFINE_THIS_MODULE(rt_flows);
 struct rt_flow {
     struct hmap_node node;      /* In rt_table.flows. */
     struct hmap_node text_node; /* In the reuse index of rt_table_build. */
+    struct ovs_list group_node; /* In a desired table's group, if any. */
+    bool in_group;
     char *text;                 /* The ovs-ofctl line it was parsed from
                                  * (desired flows only), owned, or NULL. */
     uint8_t table;
@@ -63,8 +65,6 @@ table_find(const struct rt_table *t, const struct rt_flow *key)
     return NULL;
 }
 
-/* Inserts 'f' (taking ownership) unless an equal key is present; returns
- * false (and frees 'f') then. */
 static void
 flow_destroy(struct rt_flow *f)
 {
@@ -74,6 +74,8 @@ flow_destroy(struct rt_flow *f)
     free(f);
 }
 
+/* Inserts 'f' (taking ownership) unless an equal key is present; returns
+ * false (and frees 'f') then. */
 static bool
 table_insert(struct rt_table *t, struct rt_flow *f)
 {
@@ -86,10 +88,23 @@ table_insert(struct rt_table *t, struct rt_flow *f)
     return true;
 }
 
+/* Takes 'f' out of table 't' and its group (not freed). */
+static void
+table_remove(struct rt_table *t, struct rt_flow *f)
+{
+    hmap_remove(&t->flows, &f->node);
+    if (f->in_group) {
+        ovs_list_remove(&f->group_node);
+        f->in_group = false;
+    }
+}
+
 void
 rt_table_init(struct rt_table *t)
 {
     hmap_init(&t->flows);
+    t->groups = NULL;
+    t->n_groups = 0;
 }
 
 void
@@ -100,6 +115,36 @@ rt_table_clear(struct rt_table *t)
     HMAP_FOR_EACH_POP (f, node, &t->flows) {
         flow_destroy(f);
     }
+    free(t->groups);
+    t->groups = NULL;
+    t->n_groups = 0;
+}
+
+void
+rt_delta_init(struct rt_delta *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+void
+rt_delta_destroy(struct rt_delta *d)
+{
+    for (size_t i = 0; i < d->n_removed; i++) {
+        flow_destroy(d->removed[i]);
+    }
+    free(d->removed);
+    free(d->added);
+    memset(d, 0, sizeof *d);
+}
+
+static void
+delta_add(struct rt_flow ***array, size_t *n, size_t *cap,
+          struct rt_flow *f)
+{
+    if (*n >= *cap) {
+        *array = x2nrealloc(*array, cap, sizeof **array);
+    }
+    (*array)[(*n)++] = f;
 }
 
 void
@@ -123,76 +168,129 @@ ofport_of(const struct topo_port *p, void *aux)
     return ofports[p->index];
 }
 
+/* Moves the flows of group 'g' of 'out' into the reuse index 'reuse'. */
+static void
+reuse_group(struct rt_table *out, size_t g, struct hmap *reuse)
+{
+    struct rt_flow *f;
+
+    LIST_FOR_EACH_POP (f, group_node, &out->groups[g]) {
+        f->in_group = false;
+        hmap_remove(&out->flows, &f->node);
+        hmap_insert(reuse, &f->text_node, hash_string(f->text, 0));
+    }
+}
+
 char *
 rt_table_build(struct rt_table *out, const struct model *m,
-               const struct topo_bridge *br, const unsigned int *ofports)
+               const struct topo_bridge *br, const unsigned int *ofports,
+               const bool *only, struct rt_delta *delta)
 {
+    size_t n_chunks = pipe_n_flood_chunks(br);
+    size_t n_groups = br->n_ports + 1 + n_chunks;
+    struct hmap reuse = HMAP_INITIALIZER(&reuse);
+    struct strbuf line = STRBUF_INIT;
+    struct rt_flow *f;
+    char *error = NULL;
+
+    /* Parsing dominates a build, and most flows come out the same as
+     * last time: index the flows being rebuilt by their text and move the
+     * identical ones back instead of parsing them again. */
+    if (out->n_groups != n_groups) {
+        only = NULL;
+        HMAP_FOR_EACH_POP (f, node, &out->flows) {
+            f->in_group = false;
+            hmap_insert(&reuse, &f->text_node, hash_string(f->text, 0));
+        }
+        free(out->groups);
+        out->groups = xmalloc(n_groups * sizeof *out->groups);
+        out->n_groups = n_groups;
+        for (size_t g = 0; g < n_groups; g++) {
+            ovs_list_init(&out->groups[g]);
+        }
+    } else if (!only) {
+        for (size_t g = 0; g < n_groups; g++) {
+            reuse_group(out, g, &reuse);
+        }
+    } else {
+        bool *chunks = xcalloc(n_chunks, sizeof *chunks);
+
+        for (size_t i = 0; i < br->n_ports; i++) {
+            if (only[i]) {
+                reuse_group(out, i, &reuse);
+                chunks[pipe_flood_chunk(br->ports[i])] = true;
+            }
+        }
+        reuse_group(out, br->n_ports, &reuse);
+        for (size_t k = 0; k < n_chunks; k++) {
+            if (chunks[k]) {
+                reuse_group(out, br->n_ports + 1 + k, &reuse);
+            }
+        }
+        free(chunks);
+    }
+
     struct pipe_options opt = {
         .ofport = ofport_of,
         .aux = CONST_CAST(unsigned int *, ofports),
         .only_bound = true,
+        .only_ports = only,
     };
     struct pipe_bridge *pb = pipe_build(m, br, &opt);
-    struct strbuf line = STRBUF_INIT;
-    struct hmap reuse = HMAP_INITIALIZER(&reuse);
-    struct rt_flow *f;
-    char *error = NULL;
 
-    /* Parsing dominates a rebuild, and most flows come out the same as
-     * last time: index the previous flows by their text and move the
-     * identical ones over instead of parsing them again. */
-    HMAP_FOR_EACH_POP (f, node, &out->flows) {
-        if (f->text) {
-            hmap_insert(&reuse, &f->text_node, hash_string(f->text, 0));
-        } else {
-            flow_destroy(f);
-        }
-    }
     for (size_t i = 0; i < pb->n_flows && !error; i++) {
+        const struct pipe_flow *pf = &pb->flows[i];
+        size_t g = (pf->port ? pf->port->index
+                    : pf->flood_chunk >= 0 ? br->n_ports + 1 + pf->flood_chunk
+                    : br->n_ports);
         enum ofputil_protocol usable;
         struct ofputil_flow_mod fm;
         const char *text;
         bool reused = false;
 
         strbuf_clear(&line);
-        emit_flow_line(&pb->flows[i], &line);
+        emit_flow_line(pf, &line);
         text = strbuf_cstr(&line);
         HMAP_FOR_EACH_WITH_HASH (f, text_node, hash_string(text, 0),
                                  &reuse) {
             if (!strcmp(f->text, text)) {
                 hmap_remove(&reuse, &f->text_node);
-                table_insert(out, f);
                 reused = true;
                 break;
             }
         }
-        if (reused) {
-            continue;
+        if (!reused) {
+            error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL,
+                                           OFPFC_ADD, &usable);
+            if (error) {
+                char *e = xasprintf("flow \"%s\": %s", text, error);
+                free(error);
+                error = e;
+                break;
+            }
+            f = xzalloc(sizeof *f);
+            f->table = fm.table_id;
+            f->priority = fm.priority;
+            f->match = fm.match;            /* Moved. */
+            f->cookie = ntohll(fm.new_cookie);
+            f->ofpacts = CONST_CAST(struct ofpact *, fm.ofpacts);
+            f->ofpacts_len = fm.ofpacts_len;
+            f->text = xstrdup(text);
         }
-        error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL,
-                                       OFPFC_ADD, &usable);
-        if (error) {
-            char *e = xasprintf("flow \"%s\": %s", strbuf_cstr(&line),
-                                error);
-            free(error);
-            error = e;
-            break;
-        }
-        f = xzalloc(sizeof *f);
-        f->table = fm.table_id;
-        f->priority = fm.priority;
-        f->match = fm.match;            /* Moved. */
-        f->cookie = ntohll(fm.new_cookie);
-        f->ofpacts = CONST_CAST(struct ofpact *, fm.ofpacts);
-        f->ofpacts_len = fm.ofpacts_len;
-        f->text = xstrdup(text);
         if (!table_insert(out, f)) {
             VLOG_WARN("bridge %s: duplicate flow \"%s\" ignored", br->name,
-                      strbuf_cstr(&line));
+                      text);
+            continue;
+        }
+        ovs_list_push_back(&out->groups[g], &f->group_node);
+        f->in_group = true;
+        if (!reused) {
+            delta_add(&delta->added, &delta->n_added, &delta->cap_added, f);
         }
     }
     HMAP_FOR_EACH_POP (f, text_node, &reuse) {
-        flow_destroy(f);
+        delta_add(&delta->removed, &delta->n_removed, &delta->cap_removed,
+                  f);
     }
     hmap_destroy(&reuse);
     strbuf_destroy(&line);
@@ -247,6 +345,56 @@ encode(const struct rt_flow *f, uint16_t command)
     return ofputil_encode_flow_mod(&fm, OFPUTIL_P_OF15_OXM);
 }
 
+static void
+log_flow(const char *what, const struct rt_flow *f)
+{
+    if (VLOG_IS_DBG_ENABLED()) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        minimatch_format(&f->match, NULL, NULL, &s, f->priority);
+        VLOG_DBG("%s: table=%u %s", what, f->table, ds_cstr(&s));
+        ds_destroy(&s);
+    }
+}
+
+/* Appends to 'msgs' the flow mod, if any, that makes the switch's flow
+ * 'i' (NULL if none has d's key) into desired flow 'd'.  Returns 1 if it
+ * appended one, else 0. */
+static size_t
+diff_flow(const struct rt_flow *d, const struct rt_flow *i,
+          struct ovs_list *msgs)
+{
+    if (!i) {
+        log_flow("add", d);
+        ovs_list_push_back(msgs, &encode(d, OFPFC_ADD)->list_node);
+    } else if (i->cookie != d->cookie) {
+        /* OpenFlow 1.1+ modify never changes a cookie; an add of the
+         * same match and priority replaces the flow in place. */
+        ovs_list_push_back(msgs, &encode(d, OFPFC_ADD)->list_node);
+    } else if (!ofpacts_equal(i->ofpacts, i->ofpacts_len,
+                              d->ofpacts, d->ofpacts_len)
+               && !ofpacts_equal_stringwise(i->ofpacts, i->ofpacts_len,
+                                            d->ofpacts, d->ofpacts_len)) {
+        /* Bytewise first (cheap, and always true after our own sync);
+         * stringwise then, since the switch's decoding of an action may
+         * differ in internal fields (the raw encoding it came in) from
+         * ours while meaning the same.  Modify keeps the flow's
+         * counters. */
+        ovs_list_push_back(msgs, &encode(d, OFPFC_MODIFY_STRICT)->list_node);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* Appends a strict delete of our flow 'i'. */
+static size_t
+delete_flow(const struct rt_flow *i, struct ovs_list *msgs)
+{
+    log_flow("delete", i);
+    ovs_list_push_back(msgs, &encode(i, OFPFC_DELETE_STRICT)->list_node);
+    return 1;
+}
+
 size_t
 rt_table_diff(const struct rt_table *desired,
               const struct rt_table *installed, struct ovs_list *msgs)
@@ -255,52 +403,76 @@ rt_table_diff(const struct rt_table *desired,
     size_t n = 0;
 
     HMAP_FOR_EACH (d, node, &desired->flows) {
-        i = table_find(installed, d);
-        if (!i) {
-            if (VLOG_IS_DBG_ENABLED()) {
-                struct ds s = DS_EMPTY_INITIALIZER;
-                minimatch_format(&d->match, NULL, NULL, &s, d->priority);
-                VLOG_DBG("add: table=%u %s", d->table, ds_cstr(&s));
-                ds_destroy(&s);
-            }
-            ovs_list_push_back(msgs, &encode(d, OFPFC_ADD)->list_node);
-            n++;
-        } else if (i->cookie != d->cookie) {
-            /* OpenFlow 1.1+ modify never changes a cookie; an add of the
-             * same match and priority replaces the flow in place. */
-            ovs_list_push_back(msgs, &encode(d, OFPFC_ADD)->list_node);
-            n++;
-        } else if (!ofpacts_equal(i->ofpacts, i->ofpacts_len,
-                                  d->ofpacts, d->ofpacts_len)
-                   && !ofpacts_equal_stringwise(i->ofpacts, i->ofpacts_len,
-                                                d->ofpacts,
-                                                d->ofpacts_len)) {
-            /* Bytewise first (cheap, and always true after our own
-             * sync); stringwise then, since the switch's decoding of an
-             * action may differ in internal fields (the raw encoding it
-             * came in) from ours while meaning the same.  Modify keeps
-             * the flow's counters. */
-            ovs_list_push_back(msgs,
-                               &encode(d, OFPFC_MODIFY_STRICT)->list_node);
-            n++;
-        }
+        n += diff_flow(d, table_find(installed, d), msgs);
     }
     /* Deletes last: nothing is unprotected in between, even without the
      * bundle's atomicity. */
     HMAP_FOR_EACH (i, node, &installed->flows) {
         if (!table_find(desired, i)) {
-            if (VLOG_IS_DBG_ENABLED()) {
-                struct ds s = DS_EMPTY_INITIALIZER;
-                minimatch_format(&i->match, NULL, NULL, &s, i->priority);
-                VLOG_DBG("delete: table=%u %s", i->table, ds_cstr(&s));
-                ds_destroy(&s);
-            }
-            ovs_list_push_back(msgs,
-                               &encode(i, OFPFC_DELETE_STRICT)->list_node);
-            n++;
+            n += delete_flow(i, msgs);
         }
     }
     return n;
+}
+
+size_t
+rt_table_diff_delta(const struct rt_table *desired,
+                    const struct rt_table *installed,
+                    const struct rt_delta *delta, struct ovs_list *msgs)
+{
+    size_t n = 0;
+
+    for (size_t k = 0; k < delta->n_added; k++) {
+        const struct rt_flow *d = delta->added[k];
+        n += diff_flow(d, table_find(installed, d), msgs);
+    }
+    for (size_t k = 0; k < delta->n_removed; k++) {
+        const struct rt_flow *r = delta->removed[k];
+        if (!table_find(desired, r)) {
+            n += delete_flow(r, msgs);
+        }
+    }
+    return n;
+}
+
+static struct rt_flow *
+flow_clone(const struct rt_flow *s)
+{
+    struct rt_flow *f = xzalloc(sizeof *f);
+
+    f->table = s->table;
+    f->priority = s->priority;
+    minimatch_clone(&f->match, &s->match);
+    f->cookie = s->cookie;
+    f->ofpacts = xmemdup(s->ofpacts, s->ofpacts_len);
+    f->ofpacts_len = s->ofpacts_len;
+    return f;
+}
+
+void
+rt_table_apply_delta(struct rt_table *installed,
+                     const struct rt_table *desired,
+                     const struct rt_delta *delta)
+{
+    for (size_t k = 0; k < delta->n_removed; k++) {
+        const struct rt_flow *r = delta->removed[k];
+        struct rt_flow *i;
+
+        if (!table_find(desired, r) && (i = table_find(installed, r))) {
+            table_remove(installed, i);
+            flow_destroy(i);
+        }
+    }
+    for (size_t k = 0; k < delta->n_added; k++) {
+        const struct rt_flow *d = delta->added[k];
+        struct rt_flow *i = table_find(installed, d);
+
+        if (i) {
+            table_remove(installed, i);
+            flow_destroy(i);
+        }
+        table_insert(installed, flow_clone(d));
+    }
 }
 
 void
@@ -310,14 +482,7 @@ rt_table_copy(struct rt_table *dst, const struct rt_table *src)
 
     rt_table_clear(dst);
     HMAP_FOR_EACH (s, node, &src->flows) {
-        struct rt_flow *f = xzalloc(sizeof *f);
-        f->table = s->table;
-        f->priority = s->priority;
-        minimatch_clone(&f->match, &s->match);
-        f->cookie = s->cookie;
-        f->ofpacts = xmemdup(s->ofpacts, s->ofpacts_len);
-        f->ofpacts_len = s->ofpacts_len;
-        table_insert(dst, f);
+        table_insert(dst, flow_clone(s));
     }
 }
 

@@ -62,6 +62,7 @@ disconnect(struct rt_bridge *b, const char *why)
     vconn_close(b->mon);
     b->ctl = b->mon = NULL;
     b->need_dump = true;
+    b->in_sync = false;
     b->next_connect = time_msec() + RECONNECT_MS;
 }
 
@@ -209,6 +210,7 @@ dump_installed(struct rt_bridge *b)
     error = vconn_dump_flows(b->ctl, &fsr, OFPUTIL_P_OF15_OXM, &fses, &n);
     if (!error) {
         rt_table_from_stats(&b->installed, fses, n);
+        b->in_sync = false;
     }
     for (size_t i = 0; i < n; i++) {
         free(CONST_CAST(struct ofpact *, fses[i].ofpacts));
@@ -217,28 +219,82 @@ dump_installed(struct rt_bridge *b)
     return error;
 }
 
-/* Sends the difference between desired and installed. */
+/* Returns which ports of 'b' to rebuild (a malloc'd array indexed like
+ * b->br->ports), or NULL for all: the ports whose ofport changed since
+ * the last build, unless that build was for another topology or one of
+ * them is shared. */
+static bool *
+changed_ports(const struct rt_bridge *b)
+{
+    const struct topo_bridge *br = b->br;
+    bool *only;
+
+    if (!b->built_ofports) {
+        return NULL;
+    }
+    only = xcalloc(br->n_ports + 1, sizeof *only);
+    for (size_t i = 0; i < br->n_ports; i++) {
+        if (b->ofports[i] != b->built_ofports[i]) {
+            if (pipe_port_is_shared(br, br->ports[i])) {
+                free(only);
+                return NULL;
+            }
+            only[i] = true;
+        }
+    }
+    return only;
+}
+
+/* Sends the difference between desired and installed: when the switch
+ * holds what the last build wanted ('in_sync'), only the flows that
+ * build changed are looked at, so a port coming or going costs its own
+ * flows and the bridge-wide ones, not the whole bridge. */
 static void
 sync_bridge(struct rt_bridge *b, const struct model *m)
 {
     long long int start = time_msec();
     struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
     struct ovs_list errors = OVS_LIST_INITIALIZER(&errors);
+    bool *only = changed_ports(b);
+    size_t n_rebuilt = b->br->n_ports;
+    struct rt_delta delta;
     char *error;
     size_t n;
     int e;
 
-    error = rt_table_build(&b->desired, m, b->br, b->ofports);
+    if (only) {
+        n_rebuilt = 0;
+        for (size_t i = 0; i < b->br->n_ports; i++) {
+            n_rebuilt += only[i];
+        }
+    }
+    rt_delta_init(&delta);
+    error = rt_table_build(&b->desired, m, b->br, b->ofports, only,
+                           &delta);
+    free(only);
+    free(b->built_ofports);
+    b->built_ofports = NULL;
+    b->need_sync = false;
     if (error) {
         VLOG_ERR("bridge %s: internal error, flows not synced: %s", b->name,
                  error);
         set_error(b, error);
-        b->need_sync = false;
+        b->in_sync = false;
+        rt_delta_destroy(&delta);
         return;
     }
-    n = rt_table_diff(&b->desired, &b->installed, &msgs);
-    b->need_sync = false;
+    b->built_ofports = xmemdup(b->ofports,
+                               (b->br->n_ports + 1) * sizeof *b->ofports);
+    long long int built = time_msec();
+    n = (b->in_sync
+         ? rt_table_diff_delta(&b->desired, &b->installed, &delta, &msgs)
+         : rt_table_diff(&b->desired, &b->installed, &msgs));
     if (!n) {
+        if (!b->in_sync) {
+            rt_table_copy(&b->installed, &b->desired);
+            b->in_sync = true;
+        }
+        rt_delta_destroy(&delta);
         b->last_sync = time_wall_msec();
         b->last_sync_ms = time_msec() - start;
         return;
@@ -256,6 +312,8 @@ sync_bridge(struct rt_bridge *b, const struct model *m)
                           oe ? ofperr_to_string(oe) : "?");
         }
         ofpbuf_list_delete(&errors);
+        rt_delta_destroy(&delta);
+        b->in_sync = false;
         set_error(b, xasprintf("bundle of %"PRIuSIZE" flow mods failed: "
                                "%s%s", n, e ? ovs_strerror(e) : "",
                                ds_cstr(&s)));
@@ -274,18 +332,28 @@ sync_bridge(struct rt_bridge *b, const struct model *m)
     e = vconn_transact(b->ctl, ofputil_encode_barrier_request(
                            vconn_get_version(b->ctl)), &reply);
     if (e) {
+        rt_delta_destroy(&delta);
+        b->in_sync = false;
         disconnect(b, ovs_strerror(e));
         return;
     }
     ofpbuf_delete(reply);
-    rt_table_copy(&b->installed, &b->desired);
+    if (b->in_sync) {
+        rt_table_apply_delta(&b->installed, &b->desired, &delta);
+    } else {
+        rt_table_copy(&b->installed, &b->desired);
+        b->in_sync = true;
+    }
+    rt_delta_destroy(&delta);
     b->n_flow_mods += n;
     b->n_syncs++;
     b->last_sync = time_wall_msec();
     b->last_sync_ms = time_msec() - start;
     set_error(b, NULL);
-    VLOG_INFO("bridge %s: %"PRIuSIZE" flow mods in one bundle (%lld ms), "
-              "%"PRIuSIZE" flows installed", b->name, n, b->last_sync_ms,
+    VLOG_INFO("bridge %s: %"PRIuSIZE" flow mods in one bundle (%lld ms, "
+              "%lld of them building; flows of %"PRIuSIZE" of %"PRIuSIZE
+              " ports rebuilt), %"PRIuSIZE" flows installed", b->name, n,
+              b->last_sync_ms, built - start, n_rebuilt, b->br->n_ports,
               rt_table_count(&b->installed));
 }
 
@@ -431,6 +499,7 @@ rt_bridge_destroy(struct rt_bridge *b)
     }
     hmap_destroy(&b->counters);
     free(b->ofports);
+    free(b->built_ofports);
     free(b->bound);
     free(b->last_error);
     free(b->name);

@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 #include "openvswitch/hmap.h"
+#include "openvswitch/list.h"
 
 struct topo;
 struct topo_bridge;
@@ -48,9 +49,15 @@ struct ofp_header;
 
 /* --- Flow tables (rt-flows.c) ---------------------------------------- */
 
-/* A flow table keyed by (table, priority, match). */
+/* A flow table keyed by (table, priority, match).  A desired table also
+ * groups its flows by what they are about: group i = the flows about the
+ * port of index i, group n_ports = bridge-wide flows, group n_ports + 1
+ * + k = the flood flow of chunk k (see pipe.h), so that an update
+ * rebuilds only the groups the ports that changed are in. */
 struct rt_table {
     struct hmap flows;          /* Contains "struct rt_flow"s. */
+    struct ovs_list *groups;    /* Owned; 'n_groups' lists of rt_flows. */
+    size_t n_groups;
 };
 
 void rt_table_init(struct rt_table *);
@@ -58,14 +65,33 @@ void rt_table_clear(struct rt_table *);
 void rt_table_destroy(struct rt_table *);
 size_t rt_table_count(const struct rt_table *);
 
+/* What one rt_table_build() changed in the desired table: the flows it
+ * added (parsed anew: new or changed), and the flows it took out (owned
+ * here until rt_delta_destroy()). */
+struct rt_delta {
+    struct rt_flow **added;     /* Owned array; the flows are the table's. */
+    size_t n_added, cap_added;
+    struct rt_flow **removed;   /* Owned, flows too. */
+    size_t n_removed, cap_removed;
+};
+
+void rt_delta_init(struct rt_delta *);
+void rt_delta_destroy(struct rt_delta *);
+
 /* Makes 'out' the flows of topology bridge 'br' of model 'm', with ports
  * written as the OpenFlow numbers in 'ofports' (indexed like br->ports,
- * 0 = not on the switch: left out).  Flows whose text is unchanged since
- * the previous build into 'out' are reused, not parsed again.  Returns
- * NULL, or a malloc'd error naming a flow OVS refused to parse (a bug). */
+ * 0 = not on the switch: left out).  If 'only' is nonnull (indexed like
+ * br->ports) and 'out' was last built for the same bridge, only the flows
+ * of the marked ports and the bridge-wide flows are rebuilt (see
+ * pipe_options.only_ports; the caller must rebuild everything when a
+ * shared port changed).  Flows whose text is unchanged are kept, not
+ * parsed again.  Records the changes in 'delta' (initialized by the
+ * caller).  Returns NULL, or a malloc'd error naming a flow OVS refused
+ * to parse (a bug); 'out' is then incomplete. */
 char *rt_table_build(struct rt_table *out, const struct model *m,
                      const struct topo_bridge *br,
-                     const unsigned int *ofports);
+                     const unsigned int *ofports, const bool *only,
+                     struct rt_delta *delta);
 
 /* Fills 'out' (cleared first) from a dump of the switch's flows that
  * carry our cookies.  Takes ownership of nothing. */
@@ -76,13 +102,26 @@ void rt_table_from_stats(struct rt_table *out,
 /* Appends to 'msgs' (a list of ofpbufs) the OpenFlow 1.5 flow mods that
  * turn 'installed' into 'desired': adds and modifies first, then deletes.
  * Returns how many. */
-struct ovs_list;
 size_t rt_table_diff(const struct rt_table *desired,
                      const struct rt_table *installed,
                      struct ovs_list *msgs);
 
+/* Like rt_table_diff(), for when 'installed' equals the desired table as
+ * it was before the build that made 'delta': looks at the changed flows
+ * only. */
+size_t rt_table_diff_delta(const struct rt_table *desired,
+                           const struct rt_table *installed,
+                           const struct rt_delta *delta,
+                           struct ovs_list *msgs);
+
 /* Makes 'dst' a copy of 'src'. */
 void rt_table_copy(struct rt_table *dst, const struct rt_table *src);
+
+/* After the flow mods of rt_table_diff_delta() were applied: brings
+ * 'installed' to equal 'desired' by applying 'delta' to it. */
+void rt_table_apply_delta(struct rt_table *installed,
+                          const struct rt_table *desired,
+                          const struct rt_delta *delta);
 
 /* Appends the flows of 't' in canonical dump form (sorted). */
 void rt_table_format(const struct rt_table *, struct ds *);
@@ -114,6 +153,10 @@ struct rt_bridge {
     long long int next_arp;     /* Next ARP request for a NAT next hop
                                  * without a configured MAC. */
     bool need_sync;             /* Desired table must be rebuilt and sent. */
+    unsigned int *built_ofports;/* Owned: the 'ofports' of the last build
+                                 * of 'desired' for this 'br', or NULL:
+                                 * the next build is a full one. */
+    bool in_sync;               /* 'installed' equals 'desired'. */
     bool need_dump;             /* Installed table must be read back. */
     struct rt_table desired;
     struct rt_table installed;

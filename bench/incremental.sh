@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: Apache-2.0
+# incremental.sh -- sourced by run.sh: ovs-flowd's incremental latency,
+# the time from a port's ofport appearing in OVSDB to the barrier reply of
+# the bundle carrying its flows, for BENCH_INC_PORTS (default 100) ports
+# added one at a time to a bridge already holding N ports, for each N in
+# BENCH_INC_SIZES (default "1000 10000 100000").  Both instants come from
+# ovs-flowd's own log (millisecond timestamps).  Uses run.sh's lab, vsctl,
+# now, FLOWD and work.
+
+inc=${BENCH_INC_PORTS:-100}
+echo
+echo "## Incremental (one bridge holding N ports, $inc ports added one by one)"
+echo
+echo "| ports held | flows held | initial sync s | ovs-flowd RSS MiB (bytes/flow) | latency p50 ms | p99 ms | max ms | of which building, p50 ms | flow mods per update | ports rebuilt per update | one ovs-ofctl --bundle add-flow, ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+for held in ${BENCH_INC_SIZES:-1000 10000 100000}; do
+    topo=$work/inc$held.json
+    /usr/bin/python3 "$srcdir/bench/gen-topology.py" $((held + inc)) 1 \
+        > "$topo"
+    # All ports but the last $inc guests exist before ovs-flowd starts.
+    /usr/bin/python3 - "$topo" "$inc" "$work/inc-pre.txt" \
+        "$work/inc-add.txt" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+ports = sorted(t["bridges"]["br0"]["ports"].items())
+guests = [n for n, p in ports if p["role"] == "guest"]
+late = set(guests[-int(sys.argv[2]):])
+with open(sys.argv[3], "w") as pre, open(sys.argv[4], "w") as add:
+    for i, (n, p) in enumerate(ports):
+        print("%d %s" % (i + 1, n), file=add if n in late else pre)
+PY
+    ovs-ofctl -O OpenFlow15 del-flows br0
+    vsctl -- --if-exists del-br br0 -- add-br br0 \
+        -- set bridge br0 datapath_type=netdev fail_mode=secure \
+        protocols=OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15
+    awk '{printf "-- add-port br0 %s -- set interface %s type=dummy ofport_request=%s\n", $2, $2, $1}' \
+        "$work/inc-pre.txt" | xargs -d '\n' -n 2000 sh -c \
+        'ovs-vsctl --db="'"$DB"'" --timeout=600 $*' sh
+    log=$work/inc-flowd.log
+    rm -f "$log"
+    s0=$(now)
+    "$FLOWD" "$topo" --db="$DB" --detach --pidfile="$work/flowd.pid" \
+        --log-file="$log" --unixctl="$work/flowd.ctl" -vconsole:off
+    until grep -q "bridge br0: .* flows installed" "$log" 2>/dev/null; do
+        sleep 0.05
+    done
+    s1=$(now)
+    flows=$(ovs-appctl -t "$work/flowd.ctl" flowd/status \
+            | sed -n 's/.*flows desired \([0-9]*\).*/\1/p')
+    rss=$(ps -o rss= -p "$(cat "$work/flowd.pid")")
+    while read -r ofp name; do
+        n0=$(grep -c "flow mods in one bundle" "$log")
+        vsctl add-port br0 "$name" -- set interface "$name" type=dummy \
+            ofport_request="$ofp"
+        for _ in $(seq 1000); do
+            [ "$(grep -c "flow mods in one bundle" "$log")" -gt "$n0" ] \
+                && break
+            sleep 0.01
+        done
+    done < "$work/inc-add.txt"
+    # For comparison, on the same bridge: one ovs-ofctl --bundle add-flow
+    # of one flow (in an unused table, removed after), 20 times.
+    : > "$work/inc-ofctl"
+    for i in $(seq 20); do
+        t0=$(now)
+        ovs-ofctl -O OpenFlow15 --bundle add-flow br0 \
+            "table=99,priority=$i,actions=drop"
+        t1=$(now); echo "($t1 - $t0) * 1000" | bc >> "$work/inc-ofctl"
+    done
+    ovs-ofctl -O OpenFlow15 del-flows br0 table=99
+    kill "$(cat "$work/flowd.pid")"; sleep 0.5
+    /usr/bin/python3 - "$log" "$work/inc-add.txt" "$held" "$flows" \
+        "$(echo "$s1 - $s0" | bc)" "$rss" "$(med1 < "$work/inc-ofctl")" <<'PY'
+import datetime, re, sys
+def ts(line):
+    return datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f")
+log, add, held, flows, sync, rss, ofctl = sys.argv[1:]
+names = [l.split()[1] for l in open(add)]
+lines = open(log).read().splitlines()
+lat, build, mods, rebuilt = [], [], set(), set()
+for n in names:
+    for i, l in enumerate(lines):
+        if re.search(r"bridge br0: port %s is ofport" % re.escape(n), l):
+            for m in lines[i:]:
+                if "bridge br0:" in m and "flow mods in one bundle" in m:
+                    lat.append((ts(m) - ts(l)).total_seconds() * 1000)
+                    r = re.search(r": (\d+) flow mods in one bundle "
+                                  r"\((\d+) ms, (\d+) of them building; "
+                                  r"flows of (\d+) of", m)
+                    build.append(int(r.group(3)))
+                    mods.add(r.group(1))
+                    rebuilt.add(r.group(4))
+                    break
+            break
+lat.sort()
+build.sort()
+p = lambda a, q: "%.1f" % a[min(len(a) - 1, int(q * len(a)))] if a else "-"
+rss, flows = int(rss), int(flows)
+print("| %s | %d | %.1f | %d (%d) | %s | %s | %s | %s | %s | %s | %.1f |" % (
+    held, flows, float(sync), rss // 1024, rss * 1024 // max(flows, 1),
+    p(lat, 0.5), p(lat, 0.99), p(lat, 1), p(build, 0.5),
+    ",".join(sorted(mods, key=int)) or "-",
+    ",".join(sorted(rebuilt, key=int)) or "-", float(ofctl)))
+PY
+done
