@@ -158,6 +158,51 @@ enable_packet_ins(struct vconn *mon)
     return error;
 }
 
+/* Opens the packet-in connection 'b->mon' to management socket 'name'. */
+static int
+open_monitor(struct rt_bridge *b, const char *name)
+{
+    int error = vconn_open_block(name, 1u << OFP15_VERSION, DSCP_DEFAULT,
+                                 2000, &b->mon);
+    if (!error) {
+        error = enable_packet_ins(b->mon);
+    }
+    return error;
+}
+
+/* The switch closed the packet-in connection alone: typically its
+ * inactivity probe went unanswered while a huge bundle kept us busy on
+ * the other connection.  Reopens it without touching the flows;
+ * returns false if that failed. */
+static bool
+reopen_monitor(struct rt_bridge *b)
+{
+    char *name;
+    struct ofpbuf *reply;
+    int error;
+
+    /* Only if the switch is still the one 'ctl' talks to (a restarted
+     * switch has lost our flows: that needs the full reconnection). */
+    error = vconn_transact(b->ctl, ofputil_encode_echo_request(
+                               vconn_get_version(b->ctl)), &reply);
+    if (error) {
+        return false;
+    }
+    ofpbuf_delete(reply);
+    vconn_close(b->mon);
+    b->mon = NULL;
+    name = xasprintf("unix:%s/%s.mgmt", ovs_rundir(), b->name);
+    error = open_monitor(b, name);
+    free(name);
+    if (error) {
+        vconn_close(b->mon);
+        b->mon = NULL;
+        return false;
+    }
+    VLOG_INFO("bridge %s: packet-in connection reopened", b->name);
+    return true;
+}
+
 static bool
 connect_bridge(struct rt_bridge *b)
 {
@@ -167,11 +212,7 @@ connect_bridge(struct rt_bridge *b)
 
     error = vconn_open_block(name, versions, DSCP_DEFAULT, 2000, &b->ctl);
     if (!error) {
-        error = vconn_open_block(name, versions, DSCP_DEFAULT, 2000,
-                                 &b->mon);
-    }
-    if (!error) {
-        error = enable_packet_ins(b->mon);
+        error = open_monitor(b, name);
     }
     if (error) {
         set_error(b, xasprintf("connecting to %s: %s", name,
@@ -366,6 +407,8 @@ receive_packet_ins(struct rt_bridge *b, const struct topo *t)
         int error = vconn_recv(b->mon, &msg);
 
         if (error == EAGAIN) {
+            break;
+        } else if (error == EOF && reopen_monitor(b)) {
             break;
         } else if (error) {
             disconnect(b, error == EOF ? "switch closed the connection"
