@@ -57,6 +57,8 @@ collect(const struct pipe_bridge *pb, const bool *skip, char ***lines,
 {
     struct strbuf sb = STRBUF_INIT;
 
+    /* Room for all at once: growing one by one is quadratic under ASan. */
+    *lines = realloc(*lines, (*n + pb->n_flows + 1) * sizeof **lines);
     for (size_t i = 0; i < pb->n_flows; i++) {
         const struct pipe_flow *f = &pb->flows[i];
         if (skip && rebuilt(pb, f, skip)) {
@@ -64,7 +66,6 @@ collect(const struct pipe_bridge *pb, const bool *skip, char ***lines,
         }
         strbuf_clear(&sb);
         emit_flow_line(f, &sb);
-        *lines = realloc(*lines, (*n + 1) * sizeof **lines);
         (*lines)[(*n)++] = strdup(strbuf_cstr(&sb));
     }
     strbuf_destroy(&sb);
