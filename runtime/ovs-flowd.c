@@ -198,7 +198,9 @@ apply_topology(struct flowd *fd, struct topo *t)
     struct model *m = model_build(t);
     struct rt_bridge *b;
 
-    /* Bridges that left the topology: their flows go (desired empty). */
+    /* Bridges that left the topology are no longer managed: their last
+     * flows stay on the switch (fail-secure, see ovs-flowd(8)) and
+     * flowd/status lists them as having left. */
     HMAP_FOR_EACH (b, node, &fd->bridges) {
         b->br = NULL;
     }
