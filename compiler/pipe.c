@@ -124,6 +124,19 @@ pipe_n_flood_chunks(const struct topo_bridge *br)
     return br->n_ports ? (br->n_ports - 1) / PIPE_FLOOD_CHUNK + 1 : 1;
 }
 
+bool *
+pipe_wanted_chunks(const struct topo_bridge *br, const bool *only_ports)
+{
+    bool *chunks = fc_xzalloc(pipe_n_flood_chunks(br) * sizeof *chunks);
+
+    for (size_t i = 0; i < br->n_ports; i++) {
+        if (only_ports[i]) {
+            chunks[pipe_flood_chunk(br->ports[i])] = true;
+        }
+    }
+    return chunks;
+}
+
 const char *
 px_drop(struct pctx *c, enum pipe_kind kind, const struct topo_port *port)
 {
@@ -247,12 +260,7 @@ pipe_build(const struct model *m, const struct topo_bridge *br,
                             && c.opt->ofport(br->ports[i], c.opt->aux)));
     }
     if (c.opt->only_ports) {
-        c.chunks = fc_xzalloc(pipe_n_flood_chunks(br) * sizeof *c.chunks);
-        for (size_t i = 0; i < br->n_ports; i++) {
-            if (c.opt->only_ports[i]) {
-                c.chunks[pipe_flood_chunk(br->ports[i])] = true;
-            }
-        }
+        c.chunks = pipe_wanted_chunks(br, c.opt->only_ports);
     }
 
     pipe_build_classify(&c);

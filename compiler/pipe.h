@@ -213,6 +213,12 @@ pipe_flood_chunk(const struct topo_port *p)
 /* The number of flood chunks of bridge 'br' (at least 1). */
 size_t pipe_n_flood_chunks(const struct topo_bridge *br);
 
+/* Returns a malloc'd array of pipe_n_flood_chunks(br) flags: the chunks
+ * holding a port marked in 'only_ports' (indexed like br->ports), whose
+ * flood flows a partial build rebuilds.  The caller frees it. */
+bool *pipe_wanted_chunks(const struct topo_bridge *br,
+                         const bool *only_ports);
+
 #define PIPE_COOKIE_TAG 0xfcULL
 /* Builds and splits cookies (see the essay above). */
 uint64_t pipe_cookie(enum pipe_kind, uint32_t port_id, uint32_t detail);

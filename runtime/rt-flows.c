@@ -213,12 +213,11 @@ rt_table_build(struct rt_table *out, const struct model *m,
             reuse_group(out, g, &reuse);
         }
     } else {
-        bool *chunks = xcalloc(n_chunks, sizeof *chunks);
+        bool *chunks = pipe_wanted_chunks(br, only);
 
         for (size_t i = 0; i < br->n_ports; i++) {
             if (only[i]) {
                 reuse_group(out, i, &reuse);
-                chunks[pipe_flood_chunk(br->ports[i])] = true;
             }
         }
         reuse_group(out, br->n_ports, &reuse);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hash.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "smap.h"
@@ -120,98 +120,44 @@ create_bridge(struct ovsdb_idl *idl, const struct topo_bridge *tb,
               opt->datapath_type ? opt->datapath_type : tb->datapath_type);
 }
 
-/* An index of a bridge's interfaces by name and by iface-id, so that
- * binding N topology ports costs O(N), not O(N^2).  The keys point into
- * the IDL's rows: valid until the next ovsdb_idl_run(). */
-struct iface_index {
-    struct hmap by_name, by_id;
-    struct iface_node {
-        struct hmap_node node;
-        const char *key;
-        const struct ovsrec_interface *iface;
-    } *nodes;                   /* Owned. */
-};
-
+/* Indexes the interfaces of bridge 'br' by name and by iface-id (the
+ * first one wins, in OVS's order), so that binding N topology ports
+ * costs O(N), not O(N^2).  The data are the IDL's rows: valid until the
+ * next ovsdb_idl_run(). */
 static void
-index_add(struct hmap *map, struct iface_node *n, const char *key,
-          const struct ovsrec_interface *iface)
+index_interfaces(const struct ovsrec_bridge *br, struct shash *by_name,
+                 struct shash *by_id)
 {
-    uint32_t hash = hash_string(key, 0);
-    struct iface_node *old;
-
-    HMAP_FOR_EACH_WITH_HASH (old, node, hash, map) {
-        if (!strcmp(old->key, key)) {
-            return;             /* The first one wins, as OVS's order. */
-        }
-    }
-    n->key = key;
-    n->iface = iface;
-    hmap_insert(map, &n->node, hash);
-}
-
-static void
-iface_index_init(struct iface_index *ix, const struct ovsrec_bridge *br)
-{
-    size_t n = 0;
-
-    for (size_t i = 0; i < br->n_ports; i++) {
-        n += br->ports[i]->n_interfaces;
-    }
-    hmap_init(&ix->by_name);
-    hmap_init(&ix->by_id);
-    ix->nodes = xcalloc(2 * n + 1, sizeof *ix->nodes);
-    n = 0;
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct ovsrec_port *port = br->ports[i];
         for (size_t j = 0; j < port->n_interfaces; j++) {
             const struct ovsrec_interface *iface = port->interfaces[j];
             const char *id = smap_get(&iface->external_ids, "iface-id");
 
-            index_add(&ix->by_name, &ix->nodes[n++], iface->name, iface);
+            shash_add_once(by_name, iface->name, iface);
             if (id) {
-                index_add(&ix->by_id, &ix->nodes[n++], id, iface);
+                shash_add_once(by_id, id, iface);
             }
         }
     }
 }
 
 static void
-iface_index_destroy(struct iface_index *ix)
-{
-    hmap_destroy(&ix->by_name);
-    hmap_destroy(&ix->by_id);
-    free(ix->nodes);
-}
-
-/* The interface that topology port 'p' is bound to: the one whose
- * external_ids:iface-id is p's iface_id if it has one, else the one named
- * like p. */
-static const struct ovsrec_interface *
-find_interface(const struct iface_index *ix, const struct topo_port *p)
-{
-    const struct hmap *map = p->iface_id ? &ix->by_id : &ix->by_name;
-    const char *key = p->iface_id ? p->iface_id : p->name;
-    const struct iface_node *n;
-
-    HMAP_FOR_EACH_WITH_HASH (n, node, hash_string(key, 0), map) {
-        if (!strcmp(n->key, key)) {
-            return n->iface;
-        }
-    }
-    return NULL;
-}
-
-static void
 bind_ports(struct rt_bridge *b, const struct ovsrec_bridge *br)
 {
     bool changed = !b->in_db;
-    struct iface_index ix;
+    struct shash by_name = SHASH_INITIALIZER(&by_name);
+    struct shash by_id = SHASH_INITIALIZER(&by_id);
 
-    iface_index_init(&ix, br);
+    index_interfaces(br, &by_name, &by_id);
     b->in_db = true;
     for (size_t i = 0; i < b->br->n_ports; i++) {
         const struct topo_port *p = b->br->ports[i];
-        const struct ovsrec_interface *iface = find_interface(&ix, p);
+        /* Bound by external_ids:iface-id if the port has one, else by
+         * interface name. */
+        const struct ovsrec_interface *iface
+            = (p->iface_id ? shash_find_data(&by_id, p->iface_id)
+                           : shash_find_data(&by_name, p->name));
         unsigned int ofport = 0;
 
         if (iface && iface->n_ofport && iface->ofport[0] > 0
@@ -232,7 +178,8 @@ bind_ports(struct rt_bridge *b, const struct ovsrec_bridge *br)
         b->ofports[i] = ofport;
         b->bound[i] = iface != NULL;
     }
-    iface_index_destroy(&ix);
+    shash_destroy(&by_name);
+    shash_destroy(&by_id);
     if (changed) {
         b->need_sync = true;
     }

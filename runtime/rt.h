@@ -82,7 +82,8 @@ void rt_delta_destroy(struct rt_delta *);
  * written as the OpenFlow numbers in 'ofports' (indexed like br->ports,
  * 0 = not on the switch: left out).  If 'only' is nonnull (indexed like
  * br->ports) and 'out' was last built for the same bridge, only the flows
- * of the marked ports and the bridge-wide flows are rebuilt (see
+ * of the marked ports, the flood flows of their chunks and the other
+ * bridge-wide flows are rebuilt (see
  * pipe_options.only_ports; the caller must rebuild everything when a
  * shared port changed).  Flows whose text is unchanged are kept, not
  * parsed again.  Records the changes in 'delta' (initialized by the
