@@ -75,6 +75,36 @@ pipe_cookie_port(uint64_t cookie)
     return (cookie >> 24) & 0xffffff;
 }
 
+/* A block of flow text. */
+struct pipe_block {
+    struct pipe_block *next;
+    size_t used, cap;
+    char data[];
+};
+
+/* Copies 'n' bytes of 's' and a NUL into pb's blocks; returns the copy,
+ * freed with the bridge. */
+static const char *
+block_strdup(struct pipe_bridge *pb, const char *s, size_t n)
+{
+    struct pipe_block *b = pb->blocks;
+    char *copy;
+
+    if (!b || b->cap - b->used < n + 1) {
+        size_t cap = n + 1 > 256 * 1024 ? n + 1 : 256 * 1024;
+
+        b = fc_xmalloc(sizeof *b + cap);
+        b->next = pb->blocks;
+        b->used = 0;
+        b->cap = cap;
+        pb->blocks = b;
+    }
+    copy = memcpy(b->data + b->used, s, n);
+    copy[n] = '\0';
+    b->used += n + 1;
+    return copy;
+}
+
 void
 px_flow(struct pctx *c, uint8_t table, uint16_t priority,
         enum pipe_kind kind, const struct topo_port *port,
@@ -102,8 +132,8 @@ px_flow(struct pctx *c, uint8_t table, uint16_t priority,
     va_start(args, match_fmt);
     strbuf_vprintf(&c->match, match_fmt, args);
     va_end(args);
-    f->match = fc_xstrdup(strbuf_cstr(&c->match));
-    f->actions = fc_xstrdup(actions);
+    f->match = block_strdup(pb, strbuf_cstr(&c->match), c->match.len);
+    f->actions = block_strdup(pb, actions, strlen(actions));
 }
 
 const char *
@@ -149,15 +179,18 @@ px_drop(struct pctx *c, enum pipe_kind kind, const struct topo_port *port)
      * userdata so the runtime can name the rule even without the
      * packet-in's own cookie field. */
     cookie = pipe_cookie(kind, port ? port->id : 0, c->detail);
-    snprintf(c->drop_buf, sizeof c->drop_buf, "meter:%d,controller(userdata="
-             "%02x.%02x.%02x.%02x.%02x.%02x.%02x.%02x)", PIPE_LOG_METER,
-             (unsigned) (cookie >> 56) & 0xff,
-             (unsigned) (cookie >> 48) & 0xff,
-             (unsigned) (cookie >> 40) & 0xff,
-             (unsigned) (cookie >> 32) & 0xff,
-             (unsigned) (cookie >> 24) & 0xff,
-             (unsigned) (cookie >> 16) & 0xff,
-             (unsigned) (cookie >> 8) & 0xff, (unsigned) cookie & 0xff);
+    int n = snprintf(c->drop_buf, sizeof c->drop_buf,
+                     "meter:%d,controller(userdata=", PIPE_LOG_METER);
+    char *p = c->drop_buf + n;
+
+    /* The cookie's 8 bytes as "xx.xx.xx.xx.xx.xx.xx.xx" (one per flow:
+     * by hand, not printf). */
+    for (int shift = 56; shift >= 0; shift -= 8) {
+        *p++ = "0123456789abcdef"[(cookie >> (shift + 4)) & 15];
+        *p++ = "0123456789abcdef"[(cookie >> shift) & 15];
+        *p++ = shift ? '.' : ')';
+    }
+    *p = '\0';
     return c->drop_buf;
 }
 
@@ -251,6 +284,10 @@ pipe_build(const struct model *m, const struct topo_bridge *br,
     };
 
     pb->br = br;
+    /* Most bridges need some 50-70 flows a port: start there rather than
+     * growing (copying) the array a dozen times. */
+    pb->cap_flows = 64 * (c.opt->only_ports ? 1 : br->n_ports + 1);
+    pb->flows = fc_xmalloc(pb->cap_flows * sizeof *pb->flows);
     c.flood_chunk = -1;
     c.refs = fc_xzalloc((br->n_ports + 1) * sizeof *c.refs);
     c.present = fc_xzalloc((br->n_ports + 1) * sizeof *c.present);
@@ -298,9 +335,11 @@ pipe_bridge_destroy(struct pipe_bridge *pb)
     if (!pb) {
         return;
     }
-    for (size_t i = 0; i < pb->n_flows; i++) {
-        free(pb->flows[i].match);
-        free(pb->flows[i].actions);
+    while (pb->blocks) {
+        struct pipe_block *next = pb->blocks->next;
+
+        free(pb->blocks);
+        pb->blocks = next;
     }
     free(pb->flows);
     free(pb);
@@ -316,18 +355,33 @@ pipe_meters(const struct topo_bridge *br)
                         PIPE_LOG_METER, br->log_rate_pps);
 }
 
+void
+pipe_flow_put_rule_name(const struct pipe_bridge *pb,
+                        const struct pipe_flow *f, struct strbuf *sb)
+{
+    bool is_drop = pipe_kind_is_drop(f->kind);
+
+    strbuf_puts(sb, pipe_kind_slug(f->kind));
+    strbuf_putc(sb, ' ');
+    strbuf_puts(sb, pb->br->name);
+    if (f->port) {
+        strbuf_putc(sb, '/');
+        strbuf_puts(sb, f->port->name);
+    }
+    strbuf_puts(sb, ": ");
+    if (is_drop) {
+        strbuf_puts(sb, f->drop ? "drop: " : "pass");
+    }
+    if (!is_drop || f->drop) {
+        strbuf_puts(sb, pipe_kind_description(f->kind));
+    }
+}
+
 char *
 pipe_flow_rule_name(const struct pipe_bridge *pb, const struct pipe_flow *f)
 {
-    const char *what = (!pipe_kind_is_drop(f->kind) ? ""
-                        : f->drop ? "drop: " : "pass");
-    const char *desc = (pipe_kind_is_drop(f->kind) && !f->drop ? ""
-                        : pipe_kind_description(f->kind));
+    struct strbuf sb = STRBUF_INIT;
 
-    if (f->port) {
-        return fc_xasprintf("%s %s/%s: %s%s", pipe_kind_slug(f->kind),
-                            pb->br->name, f->port->name, what, desc);
-    }
-    return fc_xasprintf("%s %s: %s%s", pipe_kind_slug(f->kind),
-                        pb->br->name, what, desc);
+    pipe_flow_put_rule_name(pb, f, &sb);
+    return strbuf_steal(&sb);
 }

@@ -237,15 +237,21 @@ struct pipe_flow {
     const struct topo_port *port;   /* The port the rule is about, or NULL
                                      * for bridge-wide flows; not owned. */
     int flood_chunk;            /* A flood flow's chunk, else -1. */
-    char *match;                /* ovs-ofctl match text, owned ("" = all). */
-    char *actions;              /* ovs-ofctl action text, owned. */
+    const char *match;          /* ovs-ofctl match text ("" = all). */
+    const char *actions;        /* ovs-ofctl action text.  Both live in
+                                 * the bridge's string blocks. */
 };
+
+/* Memory for the text of a bridge's flows, freed with the bridge (one
+ * malloc per block of many strings instead of two per flow). */
+struct pipe_block;
 
 /* The flows of one bridge. */
 struct pipe_bridge {
     const struct topo_bridge *br;   /* Not owned. */
     struct pipe_flow *flows;    /* Owned. */
     size_t n_flows, cap_flows;
+    struct pipe_block *blocks;  /* Owned: the flows' text. */
 };
 
 /* How ports are written in matches and actions. */
@@ -303,5 +309,9 @@ char *pipe_meters(const struct topo_bridge *br);
  * port for bridge-wide flows. */
 char *pipe_flow_rule_name(const struct pipe_bridge *,
                           const struct pipe_flow *);
+/* Appends the same name to 'sb'. */
+struct strbuf;
+void pipe_flow_put_rule_name(const struct pipe_bridge *,
+                             const struct pipe_flow *, struct strbuf *sb);
 
 #endif /* pipe.h */

@@ -38,9 +38,14 @@ mac_parse(const char *s, struct mac *mac)
 char *
 mac_format(const struct mac *mac, char buf[MAC_STRLEN])
 {
-    snprintf(buf, MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x",
-             mac->b[0], mac->b[1], mac->b[2], mac->b[3], mac->b[4],
-             mac->b[5]);
+    char *p = buf;
+
+    /* "%02x:%02x:..." by hand: the compiler formats a MAC per flow. */
+    for (int i = 0; i < 6; i++) {
+        *p++ = "0123456789abcdef"[mac->b[i] >> 4];
+        *p++ = "0123456789abcdef"[mac->b[i] & 15];
+        *p++ = i < 5 ? ':' : '\0';
+    }
     return buf;
 }
 
@@ -173,10 +178,99 @@ prefix_parse_cidr(const char *s, int family, bool strict, struct prefix *p)
     return NULL;
 }
 
+/* Writes 'v' (< 65536) in lowercase hex without leading zeros to 'p';
+ * returns the end. */
+static char *
+put_hex16(char *p, unsigned int v)
+{
+    bool started = false;
+
+    for (int shift = 12; shift >= 0; shift -= 4) {
+        unsigned int d = (v >> shift) & 15;
+        if (d || started || !shift) {
+            *p++ = "0123456789abcdef"[d];
+            started = true;
+        }
+    }
+    return p;
+}
+
+static char *
+put_dec8(char *p, unsigned int v)
+{
+    if (v >= 100) {
+        *p++ = '0' + v / 100;
+    }
+    if (v >= 10) {
+        *p++ = '0' + v / 10 % 10;
+    }
+    *p++ = '0' + v % 10;
+    return p;
+}
+
+/* inet_ntop() of an IPv6 address (RFC 5952: the longest run of two or
+ * more zero groups, the first on a tie, becomes "::"), by hand: the
+ * compiler formats one per flow for many flows.  Addresses inet_ntop
+ * writes with a dotted IPv4 tail (::ffff:a.b.c.d, ::a.b.c.d) go to it. */
+static void
+format_ipv6(const uint8_t b[16], char buf[PREFIX_STRLEN])
+{
+    unsigned int w[8];
+    int best = -1, best_len = 0;
+
+    for (int i = 0; i < 8; i++) {
+        w[i] = (b[2 * i] << 8) | b[2 * i + 1];
+    }
+    for (int i = 0; i < 8; ) {
+        int j = i;
+        while (j < 8 && !w[j]) {
+            j++;
+        }
+        if (j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j > i ? j : i + 1;
+    }
+    if (best_len < 2) {
+        best = -1;
+    }
+    if (best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
+        inet_ntop(AF_INET6, b, buf, PREFIX_STRLEN);
+        return;
+    }
+
+    char *p = buf;
+    for (int i = 0; i < 8; i++) {
+        if (i == best) {
+            *p++ = ':';
+            if (i + best_len == 8) {
+                *p++ = ':';
+            }
+            i += best_len - 1;
+            continue;
+        }
+        if (i) {
+            *p++ = ':';
+        }
+        p = put_hex16(p, w[i]);
+    }
+    *p = '\0';
+}
+
 char *
 prefix_format_addr(const struct prefix *p, char buf[PREFIX_STRLEN])
 {
-    inet_ntop(p->family, p->b, buf, PREFIX_STRLEN);
+    if (p->family == AF_INET) {
+        char *q = buf;
+
+        for (int i = 0; i < 4; i++) {
+            q = put_dec8(q, p->b[i]);
+            *q++ = i < 3 ? '.' : '\0';
+        }
+    } else {
+        format_ipv6(p->b, buf);
+    }
     return buf;
 }
 
@@ -185,8 +279,11 @@ prefix_format(const struct prefix *p, char buf[PREFIX_STRLEN])
 {
     prefix_format_addr(p, buf);
     if (!prefix_is_host(p)) {
-        size_t n = strlen(buf);
-        snprintf(buf + n, PREFIX_STRLEN - n, "/%d", p->plen);
+        char *q = buf + strlen(buf);
+
+        *q++ = '/';
+        q = put_dec8(q, p->plen);
+        *q = '\0';
     }
     return buf;
 }

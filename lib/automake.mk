@@ -3,7 +3,7 @@ noinst_LIBRARIES += lib/libflowcutil.a
 lib_libflowcutil_a_SOURCES = \
 	lib/addr.c lib/addr.h \
 	lib/diag.c lib/diag.h \
-	lib/strbuf.c lib/strbuf.h
+	lib/strbuf.c lib/strbuf-format.c lib/strbuf.h
 
 # libopenvswitch, with the few symbols of its own JSON library that clash
 # with jansson's (json_object, json_string, ...) renamed, so that the

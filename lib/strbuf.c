@@ -75,8 +75,8 @@ fc_xgrow(void *items, size_t *cap, size_t n, size_t elem)
     return items;
 }
 
-static void
-reserve(struct strbuf *sb, size_t extra)
+void
+strbuf_reserve(struct strbuf *sb, size_t extra)
 {
     if (sb->len + extra + 1 > sb->cap) {
         size_t cap = sb->cap ? sb->cap * 2 : 64;
@@ -91,7 +91,7 @@ reserve(struct strbuf *sb, size_t extra)
 void
 strbuf_put(struct strbuf *sb, const char *p, size_t n)
 {
-    reserve(sb, n);
+    strbuf_reserve(sb, n);
     memcpy(sb->s + sb->len, p, n);
     sb->len += n;
     sb->s[sb->len] = '\0';
@@ -106,40 +106,12 @@ strbuf_puts(struct strbuf *sb, const char *s)
 void
 strbuf_putc(struct strbuf *sb, char c)
 {
-    reserve(sb, 1);
+    strbuf_reserve(sb, 1);
     sb->s[sb->len++] = c;
     sb->s[sb->len] = '\0';
 }
 
-void
-strbuf_vprintf(struct strbuf *sb, const char *fmt, va_list args)
-{
-    va_list copy;
-    int n;
 
-    reserve(sb, 64);
-    va_copy(copy, args);
-    n = vsnprintf(sb->s + sb->len, sb->cap - sb->len, fmt, copy);
-    va_end(copy);
-    if (n < 0) {
-        abort();
-    }
-    if ((size_t) n >= sb->cap - sb->len) {
-        reserve(sb, n);
-        vsnprintf(sb->s + sb->len, sb->cap - sb->len, fmt, args);
-    }
-    sb->len += n;
-}
-
-void
-strbuf_printf(struct strbuf *sb, const char *fmt, ...)
-{
-    va_list args;
-
-    va_start(args, fmt);
-    strbuf_vprintf(sb, fmt, args);
-    va_end(args);
-}
 
 const char *
 strbuf_cstr(struct strbuf *sb)

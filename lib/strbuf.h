@@ -25,7 +25,16 @@ void strbuf_put(struct strbuf *, const char *p, size_t n);
 void strbuf_puts(struct strbuf *, const char *s);
 /* Appends one character. */
 void strbuf_putc(struct strbuf *, char c);
-/* Appends printf-style formatted text. */
+/* Appends 'v' in decimal. */
+void strbuf_put_uint(struct strbuf *, unsigned long long v);
+/* Appends 'v' in lowercase hex, zero-padded to 'width' digits (<= 16),
+ * without "0x". */
+void strbuf_put_hex(struct strbuf *, unsigned long long v,
+                    unsigned int width);
+/* Makes room for 'extra' more bytes plus the NUL. */
+void strbuf_reserve(struct strbuf *, size_t extra);
+/* Appends printf-style formatted text (strbuf-format.c: common
+ * conversions without vsnprintf, the output always printf's). */
 void strbuf_printf(struct strbuf *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void strbuf_vprintf(struct strbuf *, const char *fmt, va_list);

@@ -3,6 +3,8 @@
  * formatting, containment, EUI-64), lib/diag.c (sorting, JSON pointer
  * escaping) and compiler/topo-pos.c (positions of values and keys). */
 #include <CUnit/CUnit.h>
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -135,6 +137,58 @@ test_positions(void)
     diag_list_destroy(&d);
 }
 
+/* prefix_format_addr() and mac_format() write by hand what inet_ntop()
+ * and printf write: compare over edge cases and random addresses whose
+ * groups are often zero (to exercise every "::" placement). */
+static void
+test_format_like_libc(void)
+{
+    static const char *const edges[] = {
+        "::", "::1", "1::", "::ffff:1.2.3.4", "::1.2.3.4", "::ffff:0:1",
+        "0:0:1::", "1:0:0:1:0:0:0:1", "1:0:0:0:1:0:0:1", "fe80::1",
+        "2001:db8::", "1:2:3:4:5:6:7:8", "1:0:2:0:3:0:4:0", "0:1::",
+        "::1:0:0:0:0:0", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+    };
+    unsigned int seed = 12345;
+
+    for (size_t i = 0; i < sizeof edges / sizeof *edges + 20000; i++) {
+        struct prefix p = { .family = AF_INET6, .plen = 128 };
+        char want[INET6_ADDRSTRLEN], got[PREFIX_STRLEN];
+
+        if (i < sizeof edges / sizeof *edges) {
+            CU_ASSERT_FATAL(inet_pton(AF_INET6, edges[i], p.b) == 1);
+        } else {
+            for (int k = 0; k < 16; k += 2) {
+                seed = seed * 1103515245 + 12345;
+                unsigned int r = seed >> 16;
+                p.b[k] = r % 3 ? 0 : r >> 8;
+                p.b[k + 1] = r % 3 ? 0 : r;
+            }
+        }
+        inet_ntop(AF_INET6, p.b, want, sizeof want);
+        CU_ASSERT_STRING_EQUAL(prefix_format_addr(&p, got), want);
+    }
+    for (unsigned int i = 0; i < 20000; i++) {
+        struct prefix p = { .family = AF_INET, .plen = 32 };
+        char want[INET_ADDRSTRLEN], got[PREFIX_STRLEN];
+
+        seed = seed * 1103515245 + 12345;
+        for (int k = 0; k < 4; k++) {
+            p.b[k] = i < 256 ? i : (seed >> (8 * k)) & 0xff;
+        }
+        inet_ntop(AF_INET, p.b, want, sizeof want);
+        CU_ASSERT_STRING_EQUAL(prefix_format_addr(&p, got), want);
+    }
+    for (unsigned int i = 0; i < 256; i++) {
+        struct mac m = { { i, 255 - i, i * 7, 0, 0x0f, 0xf0 } };
+        char want[MAC_STRLEN], got[MAC_STRLEN];
+
+        snprintf(want, sizeof want, "%02x:%02x:%02x:%02x:%02x:%02x",
+                 m.b[0], m.b[1], m.b[2], m.b[3], m.b[4], m.b[5]);
+        CU_ASSERT_STRING_EQUAL(mac_format(&m, got), want);
+    }
+}
+
 void
 test_addr_register(void)
 {
@@ -142,6 +196,8 @@ test_addr_register(void)
 
     CU_add_test(s, "MAC parsing is strict", test_mac);
     CU_add_test(s, "EUI-64 link-local", test_eui64);
+    CU_add_test(s, "addresses formatted as libc does",
+                test_format_like_libc);
     CU_add_test(s, "IP and CIDR parsing, containment", test_prefix);
     CU_add_test(s, "diagnostics sort and pointer escaping", test_diag);
     CU_add_test(s, "positions of values and keys", test_positions);

@@ -18,6 +18,7 @@ main(void)
     test_check_register();
     test_pipeline_register();
     test_partial_register();
+    test_strbuf_register();
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
     failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

@@ -8,5 +8,6 @@ void test_addr_register(void);      /* lib/addr.c, lib/diag.c, topo-pos.c */
 void test_check_register(void);     /* topo-parse.c, topo-check*.c */
 void test_pipeline_register(void);  /* model.c, pipe*.c, emit-*.c */
 void test_partial_register(void);   /* pipe_options.only_ports */
+void test_strbuf_register(void);    /* lib/strbuf*.c */
 
 #endif /* unit.h */
