@@ -136,6 +136,7 @@ for _ in $(seq "$RUNS"); do
     t1=$(now); echo "$t1 - $t0" | bc >> "$work/noop"
     mods=$(ovs-appctl -t "$work/flowd.ctl" flowd/status | sed -n 's/.*flow mods sent \([0-9]*\).*/\1/p' | paste -sd+ | bc)
     kill "$(cat "$work/flowd.pid")"; sleep 0.5
+    [ -n "${BENCH_KEEP_LOGS:-}" ] && cp "$work/flowd.log" "$BENCH_KEEP_LOGS"
     ofctl_load "$work/of" >> "$work/fo"
     t0=$(now)
     for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 dump-flows br$k > /dev/null; done

@@ -6,6 +6,8 @@ ovs_flowd_SOURCES = \
 	runtime/ovs-flowd.c \
 	runtime/rt-ovsdb.c \
 	runtime/rt-switch.c \
+	runtime/rt-bundle.c \
+	runtime/rt-dump.c \
 	runtime/rt-flows.c \
 	runtime/rt-log.c \
 	runtime/rt-taps.c

@@ -191,6 +191,20 @@ find_rt_bridge(struct flowd *fd, const char *name)
     return NULL;
 }
 
+/* While bridges sync in threads of their own, the main thread keeps the
+ * OVSDB connection going (the IDL is touched by nothing else then). */
+static void
+idl_run(void *idl)
+{
+    ovsdb_idl_run(idl);
+}
+
+static void
+idl_wait(void *idl)
+{
+    ovsdb_idl_wait(idl);
+}
+
 /* Makes 't' (owned from now on) the current topology. */
 static void
 apply_topology(struct flowd *fd, struct topo *t)
@@ -488,8 +502,13 @@ main(int argc, char *argv[])
             rt_taps_run(taps, fd.idl, fd.topo);
         }
 
+        HMAP_FOR_EACH (b, node, &fd.bridges) {
+            rt_switch_run(b, fd.topo,
+                          !ovsdb_idl_has_ever_connected(fd.idl));
+        }
+        rt_switch_sync_all(&fd.bridges, fd.model, idl_run, idl_wait,
+                           fd.idl);
         HMAP_FOR_EACH_SAFE (b, next, node, &fd.bridges) {
-            rt_switch_run(b, fd.model, fd.topo);
             if (!b->br && !rt_table_count(&b->installed) && !b->need_dump) {
                 hmap_remove(&fd.bridges, &b->node);
                 rt_bridge_destroy(b);

@@ -298,22 +298,17 @@ rt_table_build(struct rt_table *out, const struct model *m,
 }
 
 void
-rt_table_from_stats(struct rt_table *out,
-                    const struct ofputil_flow_stats *fses, size_t n)
+rt_table_add_stats(struct rt_table *out, const struct ofputil_flow_stats *fs)
 {
-    rt_table_clear(out);
-    for (size_t i = 0; i < n; i++) {
-        const struct ofputil_flow_stats *fs = &fses[i];
-        struct rt_flow *f = xzalloc(sizeof *f);
+    struct rt_flow *f = xzalloc(sizeof *f);
 
-        f->table = fs->table_id;
-        f->priority = fs->priority;
-        minimatch_init(&f->match, &fs->match);
-        f->cookie = ntohll(fs->cookie);
-        f->ofpacts = xmemdup(fs->ofpacts, fs->ofpacts_len);
-        f->ofpacts_len = fs->ofpacts_len;
-        table_insert(out, f);
-    }
+    f->table = fs->table_id;
+    f->priority = fs->priority;
+    minimatch_init(&f->match, &fs->match);
+    f->cookie = ntohll(fs->cookie);
+    f->ofpacts = xmemdup(fs->ofpacts, fs->ofpacts_len);
+    f->ofpacts_len = fs->ofpacts_len;
+    table_insert(out, f);
 }
 
 /* Encodes a flow mod of 'command' for 'f'. */

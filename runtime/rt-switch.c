@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "byte-order.h"
 #include "dp-packet.h"
@@ -32,6 +33,8 @@
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
+#include "latch.h"
+#include "ovs-thread.h"
 #include "pipe.h"
 #include "openvswitch/poll-loop.h"
 #include "socket-util.h"
@@ -228,35 +231,18 @@ connect_bridge(struct rt_bridge *b)
     VLOG_INFO("bridge %s: connected to %s", b->name, name);
     free(name);
     b->need_dump = true;
+    b->retry_ms = 0;
     install_meter(b);
     return true;
 }
 
-/* Reads back our flows (cookie 0xfc...) into b->installed. */
+/* Reads back our flows into b->installed. */
 static int
 dump_installed(struct rt_bridge *b)
 {
-    struct ofputil_flow_stats_request fsr;
-    struct ofputil_flow_stats *fses = NULL;
-    size_t n = 0;
-    int error;
+    int error = rt_dump_ours(b->ctl, &b->installed);
 
-    memset(&fsr, 0, sizeof fsr);
-    match_init_catchall(&fsr.match);
-    fsr.cookie = htonll(PIPE_COOKIE_TAG << 56);
-    fsr.cookie_mask = htonll(0xffULL << 56);
-    fsr.out_port = OFPP_ANY;
-    fsr.out_group = OFPG_ANY;
-    fsr.table_id = 0xff;
-    error = vconn_dump_flows(b->ctl, &fsr, OFPUTIL_P_OF15_OXM, &fses, &n);
-    if (!error) {
-        rt_table_from_stats(&b->installed, fses, n);
-        b->in_sync = false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        free(CONST_CAST(struct ofpact *, fses[i].ofpacts));
-    }
-    free(fses);
+    b->in_sync = false;
     return error;
 }
 
@@ -332,16 +318,20 @@ sync_bridge(struct rt_bridge *b, const struct model *m)
          : rt_table_diff(&b->desired, &b->installed, &msgs));
     if (!n) {
         if (!b->in_sync) {
-            rt_table_copy(&b->installed, &b->desired);
+            /* No copy of 'desired' into 'installed': an empty diff means
+             * they hold the same flows already. */
             b->in_sync = true;
+            VLOG_INFO("bridge %s: the switch holds every flow wanted, "
+                      "nothing sent (%lld ms building and comparing)",
+                      b->name, time_msec() - start);
         }
         rt_delta_destroy(&delta);
         b->last_sync = time_wall_msec();
         b->last_sync_ms = time_msec() - start;
         return;
     }
-    e = vconn_bundle_transact(b->ctl, &msgs, OFPBF_ATOMIC | OFPBF_ORDERED,
-                              &errors);
+    e = rt_bundle_transact(b->ctl, &msgs, OFPBF_ATOMIC | OFPBF_ORDERED,
+                           &errors);
     ofpbuf_list_delete(&msgs);
     if (e || !ovs_list_is_empty(&errors)) {
         struct ds s = DS_EMPTY_INITIALIZER;
@@ -356,29 +346,25 @@ sync_bridge(struct rt_bridge *b, const struct model *m)
         rt_delta_destroy(&delta);
         b->in_sync = false;
         set_error(b, xasprintf("bundle of %"PRIuSIZE" flow mods failed: "
-                               "%s%s", n, e ? ovs_strerror(e) : "",
-                               ds_cstr(&s)));
+                               "%s", n, s.length ? ds_cstr(&s)
+                                                 : ovs_strerror(e)));
         VLOG_ERR("bridge %s: %s; the previous flows stay installed",
                  b->name, b->last_error);
         ds_destroy(&s);
-        if (e) {
+        if (e != EPROTO) {
             disconnect(b, ovs_strerror(e));
         } else {
-            b->need_dump = true;        /* Retry from what the switch has. */
+            /* Retry from what the switch has, with the meter made again
+             * (a meter deleted behind our back makes every logged drop
+             * refused), but not in a loop: 1 s, 2 s, ... 30 s apart. */
+            b->need_dump = true;
+            b->retry_ms = MIN(b->retry_ms ? 2 * b->retry_ms : 1000, 30000);
+            b->retry_at = time_msec() + b->retry_ms;
+            VLOG_INFO("bridge %s: retrying in %d s", b->name,
+                      b->retry_ms / 1000);
         }
         return;
     }
-    /* The commit reply means the switch applied it; a barrier anyway. */
-    struct ofpbuf *reply;
-    e = vconn_transact(b->ctl, ofputil_encode_barrier_request(
-                           vconn_get_version(b->ctl)), &reply);
-    if (e) {
-        rt_delta_destroy(&delta);
-        b->in_sync = false;
-        disconnect(b, ovs_strerror(e));
-        return;
-    }
-    ofpbuf_delete(reply);
     if (b->in_sync) {
         rt_table_apply_delta(&b->installed, &b->desired, &delta);
     } else {
@@ -386,6 +372,7 @@ sync_bridge(struct rt_bridge *b, const struct model *m)
         b->in_sync = true;
     }
     rt_delta_destroy(&delta);
+    b->retry_ms = 0;
     b->n_flow_mods += n;
     b->n_syncs++;
     b->last_sync = time_wall_msec();
@@ -473,11 +460,22 @@ probe_next_hop(struct rt_bridge *b)
 }
 
 void
-rt_switch_run(struct rt_bridge *b, const struct model *m,
-              const struct topo *t)
+rt_switch_run(struct rt_bridge *b, const struct topo *t, bool db_pending)
 {
-    if (!b->in_db || !b->br) {
+    if (!b->br) {
         return;
+    }
+    if (!b->in_db) {
+        /* Until OVSDB's contents arrive, a bridge whose management socket
+         * exists is connected (and read back) already: the dump goes on
+         * while ovsdb-server sends them. */
+        char *sock = xasprintf("%s/%s.mgmt", ovs_rundir(), b->name);
+        bool exists = db_pending && !b->ctl && !access(sock, F_OK);
+
+        free(sock);
+        if (!exists && !b->ctl) {
+            return;
+        }
     }
     if (!b->ctl) {
         if (time_msec() < b->next_connect || !connect_bridge(b)) {
@@ -486,24 +484,132 @@ rt_switch_run(struct rt_bridge *b, const struct model *m,
     }
     vconn_run(b->ctl);
     vconn_run(b->mon);
+    if (b->ctl) {
+        probe_next_hop(b);
+    }
+    receive_packet_ins(b, t);
+}
+
+/* Whether 'b' has a dump or a sync to do now. */
+static bool
+work_due(const struct rt_bridge *b)
+{
+    return (b->br && b->ctl
+            && (b->need_dump || (b->need_sync && b->in_db))
+            && !(b->need_dump && b->retry_ms && time_msec() < b->retry_at));
+}
+
+/* Reads back and syncs 'b': the part of a bridge's run that talks at
+ * length to its switch.  Touches only 'b' (and reads 'm'), so it runs for
+ * several bridges at once in threads of their own. */
+static void
+bridge_work(struct rt_bridge *b, const struct model *m)
+{
     if (b->need_dump) {
+        long long int start = time_msec();
+
+        if (b->retry_ms) {
+            install_meter(b);
+        }
         int error = dump_installed(b);
         if (error) {
             disconnect(b, ovs_strerror(error));
             return;
         }
-        VLOG_INFO("bridge %s: %"PRIuSIZE" of our flows on the switch",
-                  b->name, rt_table_count(&b->installed));
+        VLOG_INFO("bridge %s: %"PRIuSIZE" of our flows on the switch "
+                  "(%lld ms reading them back)", b->name,
+                  rt_table_count(&b->installed), time_msec() - start);
         b->need_dump = false;
         b->need_sync = true;
     }
-    if (b->need_sync) {
+    if (b->need_sync && b->in_db) {     /* Not before the ofports are. */
         sync_bridge(b, m);
     }
-    if (b->ctl) {
-        probe_next_hop(b);
+}
+
+struct work {
+    struct rt_bridge *b;
+    const struct model *m;
+    pthread_t thread;
+    struct latch *done;         /* Set when this work is done. */
+    bool finished;              /* Written by the thread, read after
+                                 * 'done' is seen set. */
+};
+
+static void *
+work_thread(void *w_)
+{
+    struct work *w = w_;
+
+    bridge_work(w->b, w->m);
+    __atomic_store_n(&w->finished, true, __ATOMIC_RELEASE);
+    latch_set(w->done);
+    return NULL;
+}
+
+/* Whether 'b''s work is more than a small incremental update. */
+static bool
+work_is_big(const struct rt_bridge *b)
+{
+    return b->need_dump || !b->in_sync || !b->built_ofports;
+}
+
+void
+rt_switch_sync_all(struct hmap *bridges, const struct model *m,
+                   void (*idle)(void *aux), void (*idle_wait)(void *aux),
+                   void *aux)
+{
+    struct work *works = xmalloc(hmap_count(bridges) * sizeof *works);
+    struct rt_bridge *b;
+    struct latch done;
+    size_t n = 0;
+    bool big = false;
+
+    HMAP_FOR_EACH (b, node, bridges) {
+        if (work_due(b)) {
+            works[n++] = (struct work) { .b = b, .m = m, .done = &done };
+            big |= work_is_big(b);
+        }
     }
-    receive_packet_ins(b, t);
+    if (n == 1 && !big) {
+        bridge_work(works[0].b, m);     /* A port came or went: at once. */
+    } else if (n) {
+        /* One thread a bridge: ovs-vswitchd reads at most 50 messages
+         * from one connection per main-loop iteration, and an iteration
+         * of the userspace datapath costs as much as its ports, so
+         * bridges sent in parallel share the iterations; reading back and
+         * building use both cores.  Meanwhile this thread keeps OVSDB
+         * going ('idle'): its contents arrive while the flows are read
+         * back, and a bundle of minutes does not cost the connection. */
+        latch_init(&done);
+        for (size_t i = 0; i < n; i++) {
+            works[i].thread = ovs_thread_create("sync", work_thread,
+                                                &works[i]);
+        }
+        for (;;) {
+            size_t left = 0;
+
+            latch_poll(&done);
+            for (size_t i = 0; i < n; i++) {
+                left += !__atomic_load_n(&works[i].finished,
+                                         __ATOMIC_ACQUIRE);
+            }
+            if (!left) {
+                break;
+            }
+            if (idle) {
+                idle(aux);
+                idle_wait(aux);
+            }
+            latch_wait(&done);
+            poll_block();
+        }
+        for (size_t i = 0; i < n; i++) {
+            xpthread_join(works[i].thread, NULL);
+        }
+        latch_destroy(&done);
+    }
+    free(works);
 }
 
 void
@@ -516,7 +622,9 @@ rt_switch_wait(struct rt_bridge *b)
         poll_timer_wait_until(b->next_connect);
         return;
     }
-    if (b->need_sync || b->need_dump) {
+    if (b->need_dump && b->retry_ms) {
+        poll_timer_wait_until(b->retry_at);
+    } else if (b->need_sync || b->need_dump) {
         poll_immediate_wake();
     }
     if (b->br->nat && !b->br->nat->has_next_hop_mac) {

@@ -7,7 +7,8 @@
  * the OVSDB state (which ofport each topology port has), and an installed
  * flow table, what the switch holds with our cookies.  Only the
  * difference is ever sent, in one atomic, ordered OpenFlow bundle per
- * update (adds and modifies before deletes), followed by a barrier.
+ * update (adds and modifies before deletes), committed only once the
+ * switch has accepted every message of it (see rt-bundle.c).
  * There is no delete-all-then-add: after a (re)connection the installed
  * table is read back from the switch (dump of our cookies) and diffed, so
  * restarting ovs-flowd with nothing changed sends nothing, and a restarted
@@ -22,6 +23,8 @@
  *                the desired table from the pipeline, and the diff;
  *   rt-switch.c  the OpenFlow side, per bridge: connection to its
  *                management socket, meter, dump, bundle, packet-ins;
+ *   rt-bundle.c  one atomic bundle in two round trips;
+ *   rt-dump.c    reading back the flows of ours a switch holds;
  *   rt-log.c     packet-ins of logged drops become one log line each,
  *                naming the rule, and per-rule counters;
  *   ovs-flowd.c  options, daemon, the run/wait loop, reload, unixctl.
@@ -46,6 +49,19 @@ struct model;
 struct vconn;
 struct ds;
 struct ofp_header;
+
+/* --- One bundle (rt-bundle.c) ---------------------------------------- */
+
+/* Sends the flow mods 'msgs' (not taken; their lengths are updated) to
+ * 'vconn' as one bundle with 'flags' (OFPBF_*), in two round trips: open,
+ * adds and a barrier back to back, then the commit only if the switch
+ * refused none of them.  Returns 0 once the commit reply says the switch
+ * applied all of them; otherwise an errno value: EPROTO if the switch
+ * refused something (its error messages are in 'errors', which the
+ * caller frees; nothing was applied), another if the connection broke.
+ * 'errors' is initialized here. */
+int rt_bundle_transact(struct vconn *, struct ovs_list *msgs,
+                       uint16_t flags, struct ovs_list *errors);
 
 /* --- Flow tables (rt-flows.c) ---------------------------------------- */
 
@@ -94,11 +110,18 @@ char *rt_table_build(struct rt_table *out, const struct model *m,
                      const unsigned int *ofports, const bool *only,
                      struct rt_delta *delta);
 
-/* Fills 'out' (cleared first) from a dump of the switch's flows that
- * carry our cookies.  Takes ownership of nothing. */
+/* Adds the flow of dump entry 'fs' to 'out' (copying what it needs;
+ * a flow with the key of one already in 'out' is ignored). */
 struct ofputil_flow_stats;
-void rt_table_from_stats(struct rt_table *out,
-                         const struct ofputil_flow_stats *, size_t n);
+void rt_table_add_stats(struct rt_table *out,
+                        const struct ofputil_flow_stats *fs);
+
+/* --- Reading back (rt-dump.c) ----------------------------------------- */
+
+/* Replaces the contents of 'out' with the flows of ours (cookie
+ * 0xfc...) the switch at 'vconn' holds, decoding the dump as it streams
+ * in.  Returns 0 or an errno value ('out' is then empty). */
+int rt_dump_ours(struct vconn *, struct rt_table *out);
 
 /* Appends to 'msgs' (a list of ofpbufs) the OpenFlow 1.5 flow mods that
  * turn 'installed' into 'desired': adds and modifies first, then deletes.
@@ -159,6 +182,10 @@ struct rt_bridge {
                                  * the next build is a full one. */
     bool in_sync;               /* 'installed' equals 'desired'. */
     bool need_dump;             /* Installed table must be read back. */
+    long long int retry_at;     /* After the switch refused a bundle: not
+                                 * before this time (monotonic ms)... */
+    int retry_ms;               /* ...which doubles from 1 s to 30 s while
+                                 * refusals go on; 0 after a success. */
     struct rt_table desired;
     struct rt_table installed;
 
@@ -195,11 +222,23 @@ bool rt_ovsdb_run(struct ovsdb_idl *, const struct topo *t,
 
 /* --- OpenFlow (rt-switch.c) ------------------------------------------ */
 
-/* Connects (if due), reads back, rebuilds and syncs bridge 'b' against
- * model 'm'; processes its packet-ins.  Never blocks for long: connection
- * attempts are spaced out after failures. */
-void rt_switch_run(struct rt_bridge *b, const struct model *m,
-                   const struct topo *t);
+/* Connects bridge 'b' (if due) and processes its packet-ins.  Never
+ * blocks for long: connection attempts are spaced out after failures.
+ * 'db_pending': OVSDB's contents have not arrived yet; a bridge whose
+ * management socket exists is connected anyway, so that reading back its
+ * flows overlaps with OVSDB (it is not synced before OVSDB says which
+ * ofports its ports have). */
+void rt_switch_run(struct rt_bridge *b, const struct topo *t,
+                   bool db_pending);
+/* Reads back, rebuilds and syncs every bridge of 'bridges' (of "struct
+ * rt_bridge"s) that needs it against model 'm'; returns when all are
+ * done.  A small update of one bridge is done at once; anything more
+ * runs in one thread per bridge, while this thread calls 'idle(aux)'
+ * and 'idle_wait(aux)' (both may be NULL) in a poll loop: they may touch
+ * nothing the bridges own. */
+void rt_switch_sync_all(struct hmap *bridges, const struct model *m,
+                        void (*idle)(void *aux), void (*idle_wait)(void *aux),
+                        void *aux);
 void rt_switch_wait(struct rt_bridge *b);
 
 /* --- Attaching taps (rt-taps.c) --------------------------------------- */

@@ -18,7 +18,11 @@
 #   - reload with one guest added: only that guest's flows and the shared
 #     flows that list ports change, counted against the exact difference;
 #   - reload with a broken topology: rejected, diagnostics logged, the
-#     flows stay.
+#     flows stay;
+#   - the switch refuses an update (a full table, a deleted meter):
+#     nothing of it applied, the error said, retries back
+#     off, and the flows heal once the cause is gone; a bundle with one
+#     message refused on arrival commits nothing (tests/flowd/test-bundle).
 set -u
 . "$(dirname "$0")/scenario-lib.sh"
 OVS_FLOWD=${OVS_FLOWD:-$builddir/ovs-flowd}
@@ -252,6 +256,89 @@ synced && cmp -s "$work/good" "$work/live" && [ "$(mods)" = "$m0" ] \
     && ok "the previous flows stay installed, nothing sent" \
     || bad "flows changed after a rejected reload"
 legit "and traffic still flows" g f1 ping -c 1 -W 2 192.0.2.94
+
+# 9. The switch refuses an update.  (a) At commit: table 1 is full
+# (flow_limit, overflow_policy=refuse), so moving f4 to another ofport
+# cannot add its classify flow.  Nothing of the bundle may be applied,
+# the error is said, retries back off, and lifting the limit heals it.
+sed -i 's/"52:54:00:f0:00"/"52:54:00:f0:00:04"/' "$topo"    # undo step 8
+live() {
+    ovs-ofctl -O OpenFlow15 dump-flows --no-names --no-stats fbr \
+        cookie=0xfc00000000000000/0xff00000000000000 | LC_ALL=C sort > "$1"
+}
+# One flow fewer than table 1 holds: f4's classify flow can go (if
+# ovs-flowd sees the port leave first) but not come back.
+n1=$(ovs-ofctl -O OpenFlow15 dump-flows fbr table=1 | grep -c priority)
+vsctl -- --id=@ft create Flow_Table flow_limit=$((n1 - 1)) \
+    overflow_policy=refuse -- set bridge fbr flow_tables:1=@ft >/dev/null
+# move_f4 OFPORT: moves f4 to OFPORT and waits for ovs-flowd to log a
+# refused bundle; f0 = the refusals logged before.
+move_f4() {
+    f0=$(grep -c "flow mods failed" "$LOG")
+    vsctl del-port f4 -- add-port fbr f4 -- set interface f4 ofport_request="$1"
+    wait_for "the refusal in the log" 10 \
+        sh -c "[ \$(grep -c 'flow mods failed' $LOG) -gt $f0 ]"
+}
+move_f4 88
+grep "flow mods failed" "$LOG" | tail -1 | grep -q "OFPFMFC_TABLE_FULL" \
+    && ok "refused bundle logged: $(grep "flow mods failed" "$LOG" | tail -1 | sed 's/.*|bridge/bridge/' | cut -c1-90)" \
+    || bad "refusal not logged with the switch's error"
+flowd flowd/status | grep -q "TABLE_FULL" \
+    && ok "flowd/status shows the error" || bad "flowd/status has no error"
+live "$work/refused"
+sleep 5
+live "$work/live"
+# Had any part of the bundle been committed, some table (mirror, guards,
+# ARP/ND) would match in_port=88.
+! grep -q "in_port=88[ ,]" "$work/refused" \
+    && cmp -s "$work/refused" "$work/live" \
+    && ok "nothing of the refused bundles applied (no flow for ofport 88, none changed in 5 s)" \
+    || { bad "a refused bundle changed the switch"; diff "$work/refused" "$work/live" | head -5; grep -c "in_port=88" "$work/refused"; }
+tries=$(( $(grep -c "flow mods failed" "$LOG") - f0 ))
+[ "$tries" -ge 2 ] && [ "$tries" -le 5 ] \
+    && ok "retried with back-off: $tries attempts in 5 s" \
+    || bad "$tries attempts in 5 s"
+vsctl clear bridge fbr flow_tables
+wait_for "the retry to succeed" 40 synced
+grep -q "in_port=88" "$work/live" \
+    && ok "limit lifted: the retry installed f4's flows at ofport 88" \
+    || bad "f4 not at ofport 88"
+equals_compile "after the refusals"
+legit "f1 reaches f4 at its new ofport" g f1 ping -c 2 -W 2 192.0.2.94
+
+# (b) Meter 1 deleted behind ovs-flowd's back (OVS deletes the
+# flows using it too).  The next update is refused (its drops name a
+# missing meter); the retry makes the meter again and restores every
+# flow.
+ovs-ofctl -O OpenFlow15 del-meter fbr meter=1
+move_f4 89
+grep "flow mods failed" "$LOG" | tail -1 | grep -q "METER" \
+    && ok "missing meter: bundle refused ($(grep "flow mods failed" "$LOG" | tail -1 | grep -o 'OFP[A-Z_]*' | head -1))" \
+    || bad "no meter refusal logged"
+wait_for "the retry to restore everything" 20 synced
+ovs-ofctl -O OpenFlow15 dump-meters fbr | grep -q "meter=1" \
+    && ok "meter made again by the retry" || bad "meter 1 missing"
+equals_compile "after the meter was deleted"
+before=$(grep -c "rule=ipv4-source-guard port=f1" "$LOG")
+g f1 /usr/bin/python3 -c "
+from scapy.all import Ether, IP, ICMP, sendp
+sendp(Ether(src='52:54:00:f0:00:01', dst='52:54:00:f0:00:02') /
+      IP(src='192.0.2.99', dst='192.0.2.92') / ICMP(), iface='eth0', verbose=False)"
+sleep 1
+[ $(( $(grep -c "rule=ipv4-source-guard port=f1" "$LOG") - before )) = 1 ] \
+    && ok "drops are logged again" || bad "drop logging not restored"
+
+# 10. The bundle itself (runtime/rt-bundle.c), on this switch: one
+# message refused on arrival means nothing of the bundle is committed.
+"$builddir/tests/flowd/test-bundle" "unix:$OVS_RUNDIR/fbr.mgmt" \
+    > "$work/test-bundle" 2>&1
+while read -r verdict what; do
+    case $verdict in
+        ok) ok "bundle: $what" ;;
+        *) bad "bundle: $what" ;;
+    esac
+done < "$work/test-bundle"
+[ -s "$work/test-bundle" ] || bad "test-bundle printed nothing"
 
 echo "flowd-runtime: $sc_pass passed, $sc_fail failed"
 [ "$sc_fail" = 0 ]
