@@ -11,8 +11,8 @@ inc=${BENCH_INC_PORTS:-100}
 echo
 echo "## Incremental (one bridge holding N ports, $inc ports added one by one)"
 echo
-echo "| ports held | flows held | initial sync s | ovs-ofctl --bundle add-flows s | ratio | ovs-flowd RSS MiB (bytes/flow) | latency p50 ms | p99 ms | max ms | of which building, p50 ms | flow mods per update | ports rebuilt per update | one ovs-ofctl --bundle add-flow, ms |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| ports held | flows held | initial sync s | ovs-ofctl --bundle add-flows s | ratio | ovs-flowd peak RSS MiB (bytes/flow) | latency p50 ms | p99 ms | max ms | of which building, p50 ms | flow mods per update | ports rebuilt per update | one ovs-ofctl --bundle add-flow, ms | one round trip to ovs-vswitchd's main loop, ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for held in ${BENCH_INC_SIZES:-1000 4000}; do
     topo=$work/inc$held.json
     /usr/bin/python3 "$srcdir/bench/gen-topology.py" $((held + inc)) 1 \
@@ -47,7 +47,7 @@ PY
     s1=$(now)
     flows=$(ovs-appctl -t "$work/flowd.ctl" flowd/status \
             | sed -n 's/.*flows desired \([0-9]*\).*/\1/p')
-    rss=$(ps -o rss= -p "$(cat "$work/flowd.pid")")
+    rss=$(peak_rss "$(cat "$work/flowd.pid")")
     while read -r ofp name; do
         n0=$(grep -c "flow mods in one bundle" "$log")
         vsctl add-port br0 "$name" -- set interface "$name" type=dummy \
@@ -68,6 +68,17 @@ PY
         t1=$(now); echo "($t1 - $t0) * 1000" | bc >> "$work/inc-ofctl"
     done
     ovs-ofctl -O OpenFlow15 del-flows br0 table=99
+    # The floor: one round trip to ovs-vswitchd's main loop, an
+    # `ovs-appctl version` (unixctl is served once per iteration, which
+    # in the userspace datapath also polls every non-PMD port), less the
+    # same command against ovs-flowd's idle main loop.
+    : > "$work/inc-rtt"
+    for i in $(seq 20); do
+        t0=$(now); ovs-appctl -t ovs-vswitchd version > /dev/null
+        t1=$(now); ovs-appctl -t "$work/flowd.ctl" version > /dev/null
+        t2=$(now)
+        echo "(($t1 - $t0) - ($t2 - $t1)) * 1000" | bc >> "$work/inc-rtt"
+    done
     kill "$(cat "$work/flowd.pid")"; sleep 0.5
     # The initial sync compared: ovs-ofctl loading the same topology's
     # flows (all ports) into the emptied bridge in one bundle.
@@ -79,11 +90,12 @@ PY
     ovs-ofctl -O OpenFlow15 del-flows br0
     /usr/bin/python3 - "$log" "$work/inc-add.txt" "$held" "$flows" \
         "$(echo "$s1 - $s0" | bc)" "$rss" "$(med1 < "$work/inc-ofctl")" \
-        "$(echo "$l1 - $l0" | bc)" "$(grep -c '^table=' "$work/inc.flows")" <<'PY'
+        "$(echo "$l1 - $l0" | bc)" "$(grep -c '^table=' "$work/inc.flows")" \
+        "$(med1 < "$work/inc-rtt")" <<'PY'
 import datetime, re, sys
 def ts(line):
     return datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f")
-log, add, held, flows, sync, rss, ofctl, load, load_flows = sys.argv[1:]
+log, add, held, flows, sync, rss, ofctl, load, load_flows, rtt = sys.argv[1:]
 names = [l.split()[1] for l in open(add)]
 lines = open(log).read().splitlines()
 lat, build, mods, rebuilt = [], [], set(), set()
@@ -105,11 +117,11 @@ lat.sort()
 build.sort()
 p = lambda a, q: "%.1f" % a[min(len(a) - 1, int(q * len(a)))] if a else "-"
 rss, flows = int(rss), int(flows)
-print("| %s | %d | %.1f | %.1f (%s flows) | %.2f | %d (%d) | %s | %s | %s | %s | %s | %s | %.1f |" % (
+print("| %s | %d | %.1f | %.1f (%s flows) | %.2f | %d (%d) | %s | %s | %s | %s | %s | %s | %.1f | %.1f |" % (
     held, flows, float(sync), float(load), load_flows,
     float(sync) / float(load), rss // 1024, rss * 1024 // max(flows, 1),
     p(lat, 0.5), p(lat, 0.99), p(lat, 1), p(build, 0.5),
     ",".join(sorted(mods, key=int)) or "-",
-    ",".join(sorted(rebuilt, key=int)) or "-", float(ofctl)))
+    ",".join(sorted(rebuilt, key=int)) or "-", float(ofctl), float(rtt)))
 PY
 done

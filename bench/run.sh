@@ -38,6 +38,8 @@ for k in 0 1 2 3; do
     vsctl --may-exist add-br br$k -- set bridge br$k datapath_type=netdev \
         fail_mode=secure protocols=OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15
 done
+# peak_rss PID: the process's peak resident set so far (VmHWM), KiB.
+peak_rss() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 flows_in() { cat "$1"/*.flows | grep -c '^table='; }
 ofctl_load() {      # ofctl_load DIR: seconds to load all bridges' flows
     local t0 t1
@@ -129,7 +131,7 @@ for _ in $(seq "$RUNS"); do
     t0=$(now); start_flowd
     until synced; do sleep 0.01; done
     t1=$(now); echo "$t1 - $t0" | bc >> "$work/fs"
-    rss=$(ps -o rss= -p "$(cat "$work/flowd.pid")")
+    rss=$(peak_rss "$(cat "$work/flowd.pid")")
     kill "$(cat "$work/flowd.pid")"; sleep 0.5
     t0=$(now); start_flowd
     until synced; do sleep 0.01; done
@@ -152,7 +154,7 @@ echo "| initial sync: start -> all flows installed (s) | $(median < "$work/fs") 
 no=$(med1 < "$work/noop"); du=$(med1 < "$work/dump")
 echo "| no-op resync after restart (s) | $(median < "$work/noop") | $(median < "$work/dump") (dump-flows) | $(echo "scale=2; $no / $du" | bc) |"
 echo "| flow mods sent by the no-op resync | $mods | - | - |"
-echo "| ovs-flowd RSS after sync (KiB) | $rss ($(echo "scale=2; $rss * 1024 / $flows" | bc) bytes/flow, incl. the library) | - | - |"
+echo "| ovs-flowd peak RSS, start to synced (KiB) | $rss ($(echo "scale=2; $rss * 1024 / $flows" | bc) bytes/flow, incl. the library) | - | - |"
 
 for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 del-flows br$k; done
 fi

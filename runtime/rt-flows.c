@@ -34,8 +34,9 @@ struct rt_flow {
     struct hmap_node text_node; /* In the reuse index of rt_table_build. */
     struct ovs_list group_node; /* In a desired table's group, if any. */
     bool in_group;
-    char *text;                 /* The ovs-ofctl line it was parsed from
-                                 * (desired flows only), owned, or NULL. */
+    ovs_u128 text_hash;         /* Of the ovs-ofctl line it was parsed
+                                 * from (desired flows only; 128 bits,
+                                 * so equal hashes are equal lines). */
     uint8_t table;
     uint16_t priority;
     struct minimatch match;     /* Owned. */
@@ -70,7 +71,6 @@ flow_destroy(struct rt_flow *f)
 {
     minimatch_destroy(&f->match);
     free(f->ofpacts);
-    free(f->text);
     free(f);
 }
 
@@ -177,7 +177,7 @@ reuse_group(struct rt_table *out, size_t g, struct hmap *reuse)
     LIST_FOR_EACH_POP (f, group_node, &out->groups[g]) {
         f->in_group = false;
         hmap_remove(&out->flows, &f->node);
-        hmap_insert(reuse, &f->text_node, hash_string(f->text, 0));
+        hmap_insert(reuse, &f->text_node, f->text_hash.u32[0]);
     }
 }
 
@@ -200,7 +200,7 @@ rt_table_build(struct rt_table *out, const struct model *m,
         only = NULL;
         HMAP_FOR_EACH_POP (f, node, &out->flows) {
             f->in_group = false;
-            hmap_insert(&reuse, &f->text_node, hash_string(f->text, 0));
+            hmap_insert(&reuse, &f->text_node, f->text_hash.u32[0]);
         }
         free(out->groups);
         out->groups = xmalloc(n_groups * sizeof *out->groups);
@@ -246,13 +246,14 @@ rt_table_build(struct rt_table *out, const struct model *m,
         struct ofputil_flow_mod fm;
         const char *text;
         bool reused = false;
+        ovs_u128 h;
 
         strbuf_clear(&line);
         emit_flow_line(pf, &line);
         text = strbuf_cstr(&line);
-        HMAP_FOR_EACH_WITH_HASH (f, text_node, hash_string(text, 0),
-                                 &reuse) {
-            if (!strcmp(f->text, text)) {
+        hash_bytes128(text, line.len, 0, &h);
+        HMAP_FOR_EACH_WITH_HASH (f, text_node, h.u32[0], &reuse) {
+            if (ovs_u128_equals(f->text_hash, h)) {
                 hmap_remove(&reuse, &f->text_node);
                 reused = true;
                 break;
@@ -274,7 +275,7 @@ rt_table_build(struct rt_table *out, const struct model *m,
             f->cookie = ntohll(fm.new_cookie);
             f->ofpacts = CONST_CAST(struct ofpact *, fm.ofpacts);
             f->ofpacts_len = fm.ofpacts_len;
-            f->text = xstrdup(text);
+            f->text_hash = h;
         }
         if (!table_insert(out, f)) {
             VLOG_WARN("bridge %s: duplicate flow \"%s\" ignored", br->name,
