@@ -10,6 +10,7 @@
  * with any error nothing is written. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,9 +162,11 @@ cmd_compile(int argc, char *argv[])
 
     /* Bridges are built and written one after the other: keep the
      * memory freed by one for the next instead of unmapping it and
-     * faulting fresh pages in again (a tenth of a large compile). */
-    mallopt(M_MMAP_THRESHOLD, 64 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+     * faulting fresh pages in again (a tenth of a large compile): no
+     * mmap'd chunks (glibc caps the mmap threshold at 32 MiB, less than
+     * a large bridge's flow array), no trimming. */
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, INT_MAX);
 
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:b:f:h", long_options,
