@@ -73,7 +73,9 @@ usage(void)
            "  --datapath-type=TYPE  datapath type of created bridges\n"
            "  --unixctl=SOCKET      override the control socket\n"
            "  --attach-taps         add kernel links named like topology\n"
-           "                        ports to their bridges\n",
+           "                        ports to their bridges\n"
+           "  --audit-interval=SECS count our flows on the switch every\n"
+           "                        SECS s, resync if changed (10; 0: off)\n",
            program_name, program_name, ovs_rundir());
     daemon_usage();
     vlog_usage();
@@ -91,6 +93,7 @@ parse_options(int argc, char *argv[], struct flowd *fd)
         OPT_DATAPATH_TYPE,
         OPT_UNIXCTL,
         OPT_ATTACH_TAPS,
+        OPT_AUDIT_INTERVAL,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -100,6 +103,7 @@ parse_options(int argc, char *argv[], struct flowd *fd)
         {"datapath-type", required_argument, NULL, OPT_DATAPATH_TYPE},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"attach-taps", no_argument, NULL, OPT_ATTACH_TAPS},
+        {"audit-interval", required_argument, NULL, OPT_AUDIT_INTERVAL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
@@ -130,6 +134,15 @@ parse_options(int argc, char *argv[], struct flowd *fd)
         case OPT_ATTACH_TAPS:
             attach_taps = true;
             break;
+        case OPT_AUDIT_INTERVAL: {
+            int secs;
+            if (!str_to_int(optarg, 10, &secs) || secs < 0 || secs > 86400) {
+                ovs_fatal(0, "--audit-interval: \"%s\" is not a number of "
+                          "seconds (0 to 86400)", optarg);
+            }
+            rt_switch_set_audit(secs);
+            break;
+        }
         case 'h':
             usage();
             break;

@@ -47,6 +47,9 @@ VLOG_DEFINE_THIS_MODULE(rt_switch);
 /* How long to wait between connection attempts. */
 #define RECONNECT_MS 500
 
+/* How often a bridge in sync is audited (rt_switch_set_audit()). */
+static long long int audit_ms = 10000;
+
 static void
 set_error(struct rt_bridge *b, char *msg)
 {
@@ -373,6 +376,7 @@ sync_bridge(struct rt_bridge *b, const struct model *m)
     }
     rt_delta_destroy(&delta);
     b->retry_ms = 0;
+    b->next_audit = time_msec() + audit_ms;
     b->n_flow_mods += n;
     b->n_syncs++;
     b->last_sync = time_wall_msec();
@@ -460,6 +464,75 @@ probe_next_hop(struct rt_bridge *b)
 }
 
 void
+rt_switch_set_audit(int seconds)
+{
+    audit_ms = seconds * 1000LL;
+}
+
+/* Counts the flows of ours the switch holds (one aggregate-stats
+ * request: the switch counts, nothing is dumped); stores it in '*n' and
+ * returns 0, or returns an errno value. */
+static int
+count_ours(struct rt_bridge *b, uint32_t *n)
+{
+    struct ofputil_flow_stats_request fsr = {
+        .aggregate = true,
+        .cookie = htonll(PIPE_COOKIE_TAG << 56),
+        .cookie_mask = htonll(0xffULL << 56),
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .table_id = 0xff,
+    };
+    struct ofputil_aggregate_stats as;
+    struct ofpbuf *reply;
+    enum ofptype type;
+    int error;
+
+    match_init_catchall(&fsr.match);
+    error = vconn_transact(b->ctl, ofputil_encode_flow_stats_request(
+                               &fsr, OFPUTIL_P_OF15_OXM), &reply);
+    if (error) {
+        return error;
+    }
+    if (ofptype_decode(&type, reply->data)
+        || type != OFPTYPE_AGGREGATE_STATS_REPLY
+        || ofputil_decode_aggregate_stats_reply(&as, reply->data)) {
+        error = EPROTO;
+    } else {
+        *n = as.flow_count;
+    }
+    ofpbuf_delete(reply);
+    return error;
+}
+
+/* Every 'audit_ms', while 'b' is in sync: if the switch does not hold as
+ * many flows of ours as ovs-flowd installed, someone deleted or added
+ * some behind its back (`ovs-ofctl del-flows`, a meter deleted with the
+ * flows that use it, a stale replace-flows): read back and sync. */
+static void
+audit(struct rt_bridge *b)
+{
+    uint32_t n;
+    int error;
+
+    if (!audit_ms || !b->ctl || !b->in_db || !b->in_sync || b->need_dump
+        || b->need_sync || time_msec() < b->next_audit) {
+        return;
+    }
+    b->next_audit = time_msec() + audit_ms;
+    error = count_ours(b, &n);
+    if (error) {
+        disconnect(b, ovs_strerror(error));
+    } else if (n != rt_table_count(&b->installed)) {
+        VLOG_WARN("bridge %s: the switch holds %"PRIu32" flows of ours, "
+                  "%"PRIuSIZE" were installed: changed behind ovs-flowd's "
+                  "back; reading back and syncing", b->name, n,
+                  rt_table_count(&b->installed));
+        b->need_dump = true;
+    }
+}
+
+void
 rt_switch_run(struct rt_bridge *b, const struct topo *t, bool db_pending)
 {
     if (!b->br) {
@@ -484,6 +557,7 @@ rt_switch_run(struct rt_bridge *b, const struct topo *t, bool db_pending)
     }
     vconn_run(b->ctl);
     vconn_run(b->mon);
+    audit(b);
     if (b->ctl) {
         probe_next_hop(b);
     }
@@ -626,6 +700,8 @@ rt_switch_wait(struct rt_bridge *b)
         poll_timer_wait_until(b->retry_at);
     } else if (b->need_sync || b->need_dump) {
         poll_immediate_wake();
+    } else if (audit_ms && b->in_sync) {
+        poll_timer_wait_until(b->next_audit);
     }
     if (b->br->nat && !b->br->nat->has_next_hop_mac) {
         poll_timer_wait_until(b->next_arp);

@@ -186,6 +186,8 @@ struct rt_bridge {
                                  * before this time (monotonic ms)... */
     int retry_ms;               /* ...which doubles from 1 s to 30 s while
                                  * refusals go on; 0 after a success. */
+    long long int next_audit;   /* When to count our flows on the switch
+                                 * again (rt_switch_set_audit()). */
     struct rt_table desired;
     struct rt_table installed;
 
@@ -240,6 +242,10 @@ void rt_switch_sync_all(struct hmap *bridges, const struct model *m,
                         void (*idle)(void *aux), void (*idle_wait)(void *aux),
                         void *aux);
 void rt_switch_wait(struct rt_bridge *b);
+/* Sets how often (seconds; 0: never) a bridge in sync has the flows of
+ * ours on its switch counted, to notice flows deleted or added behind
+ * ovs-flowd's back and sync again (default 10). */
+void rt_switch_set_audit(int seconds);
 
 /* --- Attaching taps (rt-taps.c) --------------------------------------- */
 

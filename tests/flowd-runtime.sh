@@ -22,7 +22,9 @@
 #   - the switch refuses an update (a full table, a deleted meter):
 #     nothing of it applied, the error said, retries back
 #     off, and the flows heal once the cause is gone; a bundle with one
-#     message refused on arrival commits nothing (tests/flowd/test-bundle).
+#     message refused on arrival commits nothing (tests/flowd/test-bundle);
+#   - flows deleted or added behind ovs-flowd's back: the audit notices
+#     and resyncs.
 set -u
 . "$(dirname "$0")/scenario-lib.sh"
 OVS_FLOWD=${OVS_FLOWD:-$builddir/ovs-flowd}
@@ -54,7 +56,8 @@ vsctl() { ovs-vsctl --db="$DB" --timeout=10 "$@"; }
 LOG=$OVS_LOGDIR/ovs-flowd.log
 
 start_flowd() {
-    "$OVS_FLOWD" "$topo" --db="$DB" --create-bridges --detach \
+    "$OVS_FLOWD" "$topo" --db="$DB" --create-bridges --audit-interval=1 \
+        --detach \
         --pidfile="$work/flowd.pid" --log-file="$LOG" \
         --unixctl="$work/flowd.ctl" -vconsole:off
 }
@@ -327,6 +330,26 @@ sendp(Ether(src='52:54:00:f0:00:01', dst='52:54:00:f0:00:02') /
 sleep 1
 [ $(( $(grep -c "rule=ipv4-source-guard port=f1" "$LOG") - before )) = 1 ] \
     && ok "drops are logged again" || bad "drop logging not restored"
+
+# 11 (before 10, which leaves table 200 alone). Flows changed behind
+# ovs-flowd's back: the audit (every second here) counts ours on the
+# switch and resyncs.  (a) An operator deletes table 1.
+synced || bad "not in sync before the audit checks"
+m0=$(mods)
+n_del=$(grep -c "table=1," "$work/live")
+ovs-ofctl -O OpenFlow15 del-flows fbr "table=1,cookie=0xfc00000000000000/0xff00000000000000"
+wait_for "the audit to restore table 1" 10 synced \
+    && [ "$(grep -c "table=1," "$work/live")" = "$n_del" ] \
+    && ok "table 1 deleted behind ovs-flowd's back: restored by the audit ($(( $(mods) - m0 )) flow mods for $n_del flows)"
+grep -q "changed behind ovs-flowd's back" "$LOG" \
+    && ok "the audit says so in the log" || bad "no audit line in the log"
+equals_compile "after the audit"
+# (b) A foreign flow with our cookie opens a hole: removed.
+ovs-ofctl -O OpenFlow15 add-flow fbr \
+    "table=1,priority=65000,cookie=0xfc000000000000ff,actions=NORMAL"
+wait_for "the audit to remove the foreign flow" 10 synced \
+    && ! grep -q "priority=65000" "$work/live" \
+    && ok "a foreign flow with our cookie removed by the audit"
 
 # 10. The bundle itself (runtime/rt-bundle.c), on this switch: one
 # message refused on arrival means nothing of the bundle is committed.
