@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* rt-dump.c -- reads back the flows of ours a switch holds (see rt.h).
+/* rt-dump.c -- reads back (or counts) the flows of ours a switch holds
+ * (see rt.h).
  *
  * libopenvswitch's vconn_dump_flows() returns an array of struct
  * ofputil_flow_stats, some 700 bytes each with its struct match: for a
@@ -27,24 +28,56 @@
 
 VLOG_DEFINE_THIS_MODULE(rt_dump);
 
-int
-rt_dump_ours(struct vconn *vconn, struct rt_table *out)
+/* Returns a request for the flow statistics (or, if 'aggregate', the
+ * aggregate statistics) of every flow with our cookie tag. */
+static struct ofpbuf *
+ours_request(bool aggregate)
 {
     struct ofputil_flow_stats_request fsr = {
+        .aggregate = aggregate,
         .cookie = htonll(PIPE_COOKIE_TAG << 56),
         .cookie_mask = htonll(0xffULL << 56),
         .out_port = OFPP_ANY,
         .out_group = OFPG_ANY,
         .table_id = 0xff,
     };
-    struct ofpbuf *request;
+
+    match_init_catchall(&fsr.match);
+    return ofputil_encode_flow_stats_request(&fsr, OFPUTIL_P_OF15_OXM);
+}
+
+int
+rt_count_ours(struct vconn *vconn, uint32_t *n)
+{
+    struct ofputil_aggregate_stats as;
+    struct ofpbuf *reply;
+    enum ofptype type;
+    int error;
+
+    error = vconn_transact(vconn, ours_request(true), &reply);
+    if (error) {
+        return error;
+    }
+    if (ofptype_decode(&type, reply->data)
+        || type != OFPTYPE_AGGREGATE_STATS_REPLY
+        || ofputil_decode_aggregate_stats_reply(&as, reply->data)) {
+        error = EPROTO;
+    } else {
+        *n = as.flow_count;
+    }
+    ofpbuf_delete(reply);
+    return error;
+}
+
+int
+rt_dump_ours(struct vconn *vconn, struct rt_table *out)
+{
+    struct ofpbuf *request = ours_request(false);
     struct ofpbuf ofpacts;
     ovs_be32 xid;
     int error;
 
     rt_table_clear(out);
-    match_init_catchall(&fsr.match);
-    request = ofputil_encode_flow_stats_request(&fsr, OFPUTIL_P_OF15_OXM);
     xid = ((const struct ofp_header *) request->data)->xid;
     error = vconn_send_block(vconn, request);
     if (error) {

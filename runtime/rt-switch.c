@@ -164,6 +164,24 @@ enable_packet_ins(struct vconn *mon)
     return error;
 }
 
+/* Returns the path of b's management socket (malloc'd). */
+static char *
+mgmt_path(const struct rt_bridge *b)
+{
+    return xasprintf("%s/%s.mgmt", ovs_rundir(), b->name);
+}
+
+/* Returns the vconn name of b's management socket (malloc'd). */
+static char *
+mgmt_vconn(const struct rt_bridge *b)
+{
+    char *path = mgmt_path(b);
+    char *name = xasprintf("unix:%s", path);
+
+    free(path);
+    return name;
+}
+
 /* Opens the packet-in connection 'b->mon' to management socket 'name'. */
 static int
 open_monitor(struct rt_bridge *b, const char *name)
@@ -197,7 +215,7 @@ reopen_monitor(struct rt_bridge *b)
     ofpbuf_delete(reply);
     vconn_close(b->mon);
     b->mon = NULL;
-    name = xasprintf("unix:%s/%s.mgmt", ovs_rundir(), b->name);
+    name = mgmt_vconn(b);
     error = open_monitor(b, name);
     free(name);
     if (error) {
@@ -212,7 +230,7 @@ reopen_monitor(struct rt_bridge *b)
 static bool
 connect_bridge(struct rt_bridge *b)
 {
-    char *name = xasprintf("unix:%s/%s.mgmt", ovs_rundir(), b->name);
+    char *name = mgmt_vconn(b);
     uint32_t versions = 1u << OFP15_VERSION;
     int error;
 
@@ -469,42 +487,6 @@ rt_switch_set_audit(int seconds)
     audit_ms = seconds * 1000LL;
 }
 
-/* Counts the flows of ours the switch holds (one aggregate-stats
- * request: the switch counts, nothing is dumped); stores it in '*n' and
- * returns 0, or returns an errno value. */
-static int
-count_ours(struct rt_bridge *b, uint32_t *n)
-{
-    struct ofputil_flow_stats_request fsr = {
-        .aggregate = true,
-        .cookie = htonll(PIPE_COOKIE_TAG << 56),
-        .cookie_mask = htonll(0xffULL << 56),
-        .out_port = OFPP_ANY,
-        .out_group = OFPG_ANY,
-        .table_id = 0xff,
-    };
-    struct ofputil_aggregate_stats as;
-    struct ofpbuf *reply;
-    enum ofptype type;
-    int error;
-
-    match_init_catchall(&fsr.match);
-    error = vconn_transact(b->ctl, ofputil_encode_flow_stats_request(
-                               &fsr, OFPUTIL_P_OF15_OXM), &reply);
-    if (error) {
-        return error;
-    }
-    if (ofptype_decode(&type, reply->data)
-        || type != OFPTYPE_AGGREGATE_STATS_REPLY
-        || ofputil_decode_aggregate_stats_reply(&as, reply->data)) {
-        error = EPROTO;
-    } else {
-        *n = as.flow_count;
-    }
-    ofpbuf_delete(reply);
-    return error;
-}
-
 /* Every 'audit_ms', while 'b' is in sync: if the switch does not hold as
  * many flows of ours as ovs-flowd installed, someone deleted or added
  * some behind its back (`ovs-ofctl del-flows`, a meter deleted with the
@@ -520,7 +502,7 @@ audit(struct rt_bridge *b)
         return;
     }
     b->next_audit = time_msec() + audit_ms;
-    error = count_ours(b, &n);
+    error = rt_count_ours(b->ctl, &n);
     if (error) {
         disconnect(b, ovs_strerror(error));
     } else if (n != rt_table_count(&b->installed)) {
@@ -538,15 +520,15 @@ rt_switch_run(struct rt_bridge *b, const struct topo *t, bool db_pending)
     if (!b->br) {
         return;
     }
-    if (!b->in_db) {
+    if (!b->in_db && !b->ctl) {
         /* Until OVSDB's contents arrive, a bridge whose management socket
          * exists is connected (and read back) already: the dump goes on
          * while ovsdb-server sends them. */
-        char *sock = xasprintf("%s/%s.mgmt", ovs_rundir(), b->name);
-        bool exists = db_pending && !b->ctl && !access(sock, F_OK);
+        char *path = db_pending ? mgmt_path(b) : NULL;
+        bool exists = path && !access(path, F_OK);
 
-        free(sock);
-        if (!exists && !b->ctl) {
+        free(path);
+        if (!exists) {
             return;
         }
     }

@@ -24,7 +24,8 @@
  *   rt-switch.c  the OpenFlow side, per bridge: connection to its
  *                management socket, meter, dump, bundle, packet-ins;
  *   rt-bundle.c  one atomic bundle in two round trips;
- *   rt-dump.c    reading back the flows of ours a switch holds;
+ *   rt-dump.c    reading back (or counting) the flows of ours a switch
+ *                holds;
  *   rt-log.c     packet-ins of logged drops become one log line each,
  *                naming the rule, and per-rule counters;
  *   ovs-flowd.c  options, daemon, the run/wait loop, reload, unixctl.
@@ -122,6 +123,10 @@ void rt_table_add_stats(struct rt_table *out,
  * 0xfc...) the switch at 'vconn' holds, decoding the dump as it streams
  * in.  Returns 0 or an errno value ('out' is then empty). */
 int rt_dump_ours(struct vconn *, struct rt_table *out);
+/* Has the switch at 'vconn' count the flows of ours it holds (one
+ * aggregate-statistics request, nothing dumped); stores the count in
+ * '*n' and returns 0, or returns an errno value. */
+int rt_count_ours(struct vconn *, uint32_t *n);
 
 /* Appends to 'msgs' (a list of ofpbufs) the OpenFlow 1.5 flow mods that
  * turn 'installed' into 'desired': adds and modifies first, then deletes.
