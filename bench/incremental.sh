@@ -49,11 +49,11 @@ PY
             | sed -n 's/.*flows desired \([0-9]*\).*/\1/p')
     rss=$(peak_rss "$(cat "$work/flowd.pid")")
     while read -r ofp name; do
-        n0=$(grep -c "flow mods in one bundle" "$log")
+        n0=$(grep -c "flow mods in " "$log")
         vsctl add-port br0 "$name" -- set interface "$name" type=dummy \
             ofport_request="$ofp"
         for _ in $(seq 1000); do
-            [ "$(grep -c "flow mods in one bundle" "$log")" -gt "$n0" ] \
+            [ "$(grep -c "flow mods in " "$log")" -gt "$n0" ] \
                 && break
             sleep 0.01
         done
@@ -103,9 +103,9 @@ for n in names:
     for i, l in enumerate(lines):
         if re.search(r"bridge br0: port %s is ofport" % re.escape(n), l):
             for m in lines[i:]:
-                if "bridge br0:" in m and "flow mods in one bundle" in m:
+                if "bridge br0:" in m and "flow mods in " in m:
                     lat.append((ts(m) - ts(l)).total_seconds() * 1000)
-                    r = re.search(r": (\d+) flow mods in one bundle "
+                    r = re.search(r": (\d+) flow mods in [^(]*"
                                   r"\((\d+) ms, (\d+) of them building; "
                                   r"flows of (\d+) of", m)
                     build.append(int(r.group(3)))

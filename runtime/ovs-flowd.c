@@ -75,7 +75,9 @@ usage(void)
            "  --attach-taps         add kernel links named like topology\n"
            "                        ports to their bridges\n"
            "  --audit-interval=SECS count our flows on the switch every\n"
-           "                        SECS s, resync if changed (10; 0: off)\n",
+           "                        SECS s, resync if changed (10; 0: off)\n"
+           "  --bulk-load=MIN       load an empty bridge over several\n"
+           "                        connections from MIN flows (2048; 0: off)\n",
            program_name, program_name, ovs_rundir());
     daemon_usage();
     vlog_usage();
@@ -94,6 +96,7 @@ parse_options(int argc, char *argv[], struct flowd *fd)
         OPT_UNIXCTL,
         OPT_ATTACH_TAPS,
         OPT_AUDIT_INTERVAL,
+        OPT_BULK_LOAD,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -104,6 +107,7 @@ parse_options(int argc, char *argv[], struct flowd *fd)
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"attach-taps", no_argument, NULL, OPT_ATTACH_TAPS},
         {"audit-interval", required_argument, NULL, OPT_AUDIT_INTERVAL},
+        {"bulk-load", required_argument, NULL, OPT_BULK_LOAD},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         VLOG_LONG_OPTIONS,
@@ -141,6 +145,15 @@ parse_options(int argc, char *argv[], struct flowd *fd)
                           "seconds (0 to 86400)", optarg);
             }
             rt_switch_set_audit(secs);
+            break;
+        }
+        case OPT_BULK_LOAD: {
+            int min;
+            if (!str_to_int(optarg, 10, &min) || min < 0) {
+                ovs_fatal(0, "--bulk-load: \"%s\" is not a number of "
+                          "flows (0 or more)", optarg);
+            }
+            rt_switch_set_bulk_load(min);
             break;
         }
         case 'h':

@@ -50,6 +50,10 @@ VLOG_DEFINE_THIS_MODULE(rt_switch);
 /* How often a bridge in sync is audited (rt_switch_set_audit()). */
 static long long int audit_ms = 10000;
 
+/* From how many flow mods on an empty bridge is loaded over several
+ * connections (rt_switch_set_bulk_load()); 0: never. */
+static size_t bulk_min = 2048;
+
 static void
 set_error(struct rt_bridge *b, char *msg)
 {
@@ -351,8 +355,17 @@ sync_bridge(struct rt_bridge *b, const struct model *m)
         b->last_sync_ms = time_msec() - start;
         return;
     }
-    e = rt_bundle_transact(b->ctl, &msgs, OFPBF_ATOMIC | OFPBF_ORDERED,
-                           &errors);
+    bool bulk = (bulk_min && !b->in_sync && n >= bulk_min
+                 && !rt_table_count(&b->installed));
+    size_t n_conns = 1;
+    if (bulk) {
+        char *target = mgmt_vconn(b);
+        e = rt_bulk_load(b->ctl, target, &msgs, n, &errors, &n_conns);
+        free(target);
+    } else {
+        e = rt_bundle_transact(b->ctl, &msgs, OFPBF_ATOMIC | OFPBF_ORDERED,
+                               &errors);
+    }
     ofpbuf_list_delete(&msgs);
     if (e || !ovs_list_is_empty(&errors)) {
         struct ds s = DS_EMPTY_INITIALIZER;
@@ -400,11 +413,20 @@ sync_bridge(struct rt_bridge *b, const struct model *m)
     b->last_sync = time_wall_msec();
     b->last_sync_ms = time_msec() - start;
     set_error(b, NULL);
-    VLOG_INFO("bridge %s: %"PRIuSIZE" flow mods in one bundle (%lld ms, "
+    struct ds how = DS_EMPTY_INITIALIZER;
+    if (n_conns > 1) {
+        ds_put_format(&how, "%"PRIuSIZE" bundles on as many connections, "
+                      "behind a guard flow", n_conns);
+    } else {
+        ds_put_cstr(&how, "one bundle");
+    }
+    VLOG_INFO("bridge %s: %"PRIuSIZE" flow mods in %s (%lld ms, "
               "%lld of them building; flows of %"PRIuSIZE" of %"PRIuSIZE
               " ports rebuilt), %"PRIuSIZE" flows installed", b->name, n,
+              ds_cstr(&how),
               b->last_sync_ms, built - start, n_rebuilt, b->br->n_ports,
               rt_table_count(&b->installed));
+    ds_destroy(&how);
 }
 
 static void
@@ -491,6 +513,12 @@ rt_switch_set_audit(int seconds)
  * many flows of ours as ovs-flowd installed, someone deleted or added
  * some behind its back (`ovs-ofctl del-flows`, a meter deleted with the
  * flows that use it, a stale replace-flows): read back and sync. */
+void
+rt_switch_set_bulk_load(int min)
+{
+    bulk_min = min;
+}
+
 static void
 audit(struct rt_bridge *b)
 {

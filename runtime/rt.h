@@ -8,7 +8,10 @@
  * flow table, what the switch holds with our cookies.  Only the
  * difference is ever sent, in one atomic, ordered OpenFlow bundle per
  * update (adds and modifies before deletes), committed only once the
- * switch has accepted every message of it (see rt-bundle.c).
+ * switch has accepted every message of it (see rt-bundle.c); a bridge
+ * that holds none of our flows yet is loaded over several connections
+ * behind a guard flow that drops everything until all are in (see
+ * rt-bulk.c).
  * There is no delete-all-then-add: after a (re)connection the installed
  * table is read back from the switch (dump of our cookies) and diffed, so
  * restarting ovs-flowd with nothing changed sends nothing, and a restarted
@@ -24,6 +27,8 @@
  *   rt-switch.c  the OpenFlow side, per bridge: connection to its
  *                management socket, meter, dump, bundle, packet-ins;
  *   rt-bundle.c  one atomic bundle in two round trips;
+ *   rt-bulk.c    loading a bridge with none of our flows over several
+ *                connections, behind a guard flow;
  *   rt-dump.c    reading back (or counting) the flows of ours a switch
  *                holds;
  *   rt-log.c     packet-ins of logged drops become one log line each,
@@ -63,6 +68,27 @@ struct ofp_header;
  * 'errors' is initialized here. */
 int rt_bundle_transact(struct vconn *, struct ovs_list *msgs,
                        uint16_t flags, struct ovs_list *errors);
+
+/* --- Loading an empty bridge (rt-bulk.c) ------------------------------ */
+
+/* How many connections a load uses. */
+#define RT_BULK_CONNS 4
+
+/* Sends the 'n' flow adds 'msgs' (not taken: they are back in the list,
+ * in another order, on return) to a switch that holds none of our flows,
+ * over 'ctl' and up to RT_BULK_CONNS - 1 more connections opened to
+ * 'target' (closed on return), behind a guard flow that drops every
+ * packet until all of them are in.  Returns 0 once every flow is in and
+ * the guard is gone.  EPROTO: the switch refused something (its errors
+ * are in 'errors', initialized here, which the caller frees) and every
+ * flow of ours was deleted again.  Another errno value: a connection
+ * broke; the guard may be left, dropping everything, until a read-back
+ * and an ordinary bundle replace it.  Without more connections, the
+ * same as rt_bundle_transact().  Stores the number of connections used
+ * in '*n_conns'. */
+int rt_bulk_load(struct vconn *ctl, const char *target,
+                 struct ovs_list *msgs, size_t n, struct ovs_list *errors,
+                 size_t *n_conns);
 
 /* --- Flow tables (rt-flows.c) ---------------------------------------- */
 
@@ -251,6 +277,9 @@ void rt_switch_wait(struct rt_bridge *b);
  * ours on its switch counted, to notice flows deleted or added behind
  * ovs-flowd's back and sync again (default 10). */
 void rt_switch_set_audit(int seconds);
+/* Sets from how many flow mods on (0: never) a bridge that holds none of
+ * our flows is loaded with rt_bulk_load() (default 2048). */
+void rt_switch_set_bulk_load(int min);
 
 /* --- Attaching taps (rt-taps.c) --------------------------------------- */
 

@@ -24,7 +24,15 @@
 #     off, and the flows heal once the cause is gone; a bundle with one
 #     message refused on arrival commits nothing (tests/flowd/test-bundle);
 #   - flows deleted or added behind ovs-flowd's back: the audit notices
-#     and resyncs.
+#     and resyncs;
+#   - an empty bridge (the first sync, after ovs-vswitchd's restart) is
+#     loaded over several connections behind a guard flow (--bulk-load=1
+#     here, so that every such load in this test takes that path; the
+#     other scenarios use the default, one bundle for small bridges); a
+#     guard left by an interrupted load drops everything until the
+#     restarted ovs-flowd replaces it; a load the switch refuses leaves
+#     nothing of ours (tests/flowd/test-bundle checks the same with 5000
+#     flows on a bridge of its own).
 set -u
 . "$(dirname "$0")/scenario-lib.sh"
 OVS_FLOWD=${OVS_FLOWD:-$builddir/ovs-flowd}
@@ -57,7 +65,7 @@ LOG=$OVS_LOGDIR/ovs-flowd.log
 
 start_flowd() {
     "$OVS_FLOWD" "$topo" --db="$DB" --create-bridges --audit-interval=1 \
-        --detach \
+        --bulk-load=1 --detach \
         --pidfile="$work/flowd.pid" --log-file="$LOG" \
         --unixctl="$work/flowd.ctl" -vconsole:off
 }
@@ -101,6 +109,14 @@ wait_for "ovs-flowd to create fbr" 10 vsctl br-exists fbr
 [ "$(vsctl get bridge fbr fail_mode)" = secure ] \
     && ok "bridge created with fail_mode=secure" || bad "fail_mode is not secure"
 wait_for "the first sync" 10 synced && ok "flows of an empty bridge installed"
+# bulk_loaded WHEN: the last load was over several connections.
+bulk_loaded() {
+    grep "flow mods in" "$LOG" | tail -1 \
+        | grep -q "in 4 bundles on as many connections, behind a guard flow" \
+        && ok "$1: loaded over 4 connections behind a guard flow" \
+        || bad "$1: not loaded over several connections: $(grep "flow mods in" "$LOG" | tail -1)"
+}
+bulk_loaded "the empty bridge"
 
 # 2. Guests arrive (f3 bound by iface-id under another interface name).
 add_guest f1 f1 52:54:00:f0:00:01 192.0.2.91
@@ -115,9 +131,13 @@ flowd flowd/ports | grep -q "fbr f3 guest ofport=[0-9]* bound iface-id=" \
     && ok "f3 found by iface-id (interface tap-guest3)" || bad "f3 not bound"
 # The desired flows are the compiler's (a full compile with the ofports
 # ovs-flowd sees), however many incremental updates made them.
+# --ofport arguments for ovs-flowc: the ofports ovs-flowd sees.
+flowd_ports_args() {
+    flowd flowd/ports | awk '{split($4, a, "="); printf "--ofport %s=%s ", $2, a[2]}'
+}
 equals_compile() {  # equals_compile WHEN
     local args
-    args=$(flowd flowd/ports | awk '{split($4, a, "="); printf "--ofport %s=%s ", $2, a[2]}')
+    args=$(flowd_ports_args)
     "$OVS_FLOWC" compile "$topo" --bridge fbr --format dump $args \
         | LC_ALL=C sort > "$work/compiled"
     cmp -s "$work/compiled" "$work/live" \
@@ -194,6 +214,7 @@ ip netns exec "$SW" ovs-vswitchd "$DB" --detach --no-chdir --pidfile \
     --log-file -vconsole:off
 wait_for "flows restored after the switch restart" 20 synced \
     && ok "ovs-vswitchd killed and restarted: $(wc -l < "$work/live") flows restored unaided"
+bulk_loaded "the restarted switch"
 legit "f1 reaches f2 after the switch restart" g f1 ping -c 2 -W 2 192.0.2.92
 
 # 7. Reload with one guest added: only its flows and the shared ones.
@@ -353,8 +374,11 @@ wait_for "the audit to remove the foreign flow" 10 synced \
 
 # 10. The bundle itself (runtime/rt-bundle.c), on this switch: one
 # message refused on arrival means nothing of the bundle is committed.
+# rt_bulk_load() gets a bridge of its own, empty.
+vsctl add-br tbulk -- set bridge tbulk datapath_type=netdev fail_mode=secure
 "$builddir/tests/flowd/test-bundle" "unix:$OVS_RUNDIR/fbr.mgmt" \
-    > "$work/test-bundle" 2>&1
+    "unix:$OVS_RUNDIR/tbulk.mgmt" > "$work/test-bundle" 2>&1
+vsctl del-br tbulk
 while read -r verdict what; do
     case $verdict in
         ok) ok "bundle: $what" ;;
@@ -362,6 +386,65 @@ while read -r verdict what; do
     esac
 done < "$work/test-bundle"
 [ -s "$work/test-bundle" ] || bad "test-bundle printed nothing"
+
+# 12. A load interrupted between its guard flow and its end (ovs-flowd
+# killed) leaves the guard and part of the flows: nothing passes until
+# the restarted ovs-flowd reads them back and sends the rest, deleting
+# the guard, in one ordinary bundle.
+ours=cookie=0xfc00000000000000/0xff00000000000000
+args=$(flowd_ports_args)
+fpid=$(cat "$work/flowd.pid")
+kill -9 "$fpid"
+wait_for "ovs-flowd to die" 10 sh -c "! kill -0 $fpid 2>/dev/null"
+"$OVS_FLOWC" compile "$topo" --bridge fbr $args | grep '^table=' > "$work/all.flows"
+total=$(wc -l < "$work/all.flows")
+half=$((total / 2))
+ovs-ofctl -O OpenFlow15 del-flows fbr "$ours"
+ovs-ofctl -O OpenFlow15 add-flow fbr \
+    "table=0,priority=65535,cookie=0xfcffffffffffffff,actions=drop"
+head -n "$half" "$work/all.flows" | ovs-ofctl -O OpenFlow15 add-flows fbr -
+ovs-appctl ofproto/trace fbr "in_port=$(vsctl get interface f1 ofport),dl_src=52:54:00:f0:00:01,dl_dst=52:54:00:f0:00:02" \
+    | grep -q "priority 65535, cookie 0xfcffffffffffffff" \
+    && ok "an interrupted load: its guard flow takes every packet" \
+    || bad "the guard flow does not take f1's frames"
+! g f1 ping -c 2 -W 1 192.0.2.92 > /dev/null 2>&1 \
+    && ok "...and f1 cannot reach f2 ($half of $total flows in)" \
+    || bad "traffic passes a half-loaded bridge"
+start_flowd
+wait_for "ovs-flowd to finish the load" 20 synced \
+    && ok "ovs-flowd restarted: the switch holds exactly its flows again"
+grep "flow mods in" "$LOG" | tail -1 | grep -q ": $((total - half + 1)) flow mods in one bundle" \
+    && ok "...sent as the $((total - half)) missing flows and the guard's deletion, in one bundle" \
+    || bad "unexpected sync: $(grep "flow mods in" "$LOG" | tail -1 | sed 's/.*|bridge/bridge/')"
+[ "$(ovs-ofctl -O OpenFlow15 dump-flows fbr cookie=0xfcffffffffffffff/-1 | grep -c priority)" = 0 ] \
+    && ok "the guard flow is gone" || bad "the guard flow is still there"
+legit "f1 reaches f2 again" g f1 ping -c 2 -W 2 192.0.2.92
+
+# 13. A load the switch refuses (at commit: table 1 full) leaves nothing
+# of ours, the guard included, although other connections' bundles were
+# committed; retried, it loads once the limit is lifted.
+fpid=$(cat "$work/flowd.pid")
+kill "$fpid"
+wait_for "ovs-flowd to exit" 10 sh -c "! kill -0 $fpid 2>/dev/null"
+ovs-ofctl -O OpenFlow15 del-flows fbr "$ours"
+n1=$(grep -c '^table=1,' "$work/all.flows")
+vsctl -- --id=@ft create Flow_Table flow_limit=$((n1 - 1)) \
+    overflow_policy=refuse -- set bridge fbr flow_tables:1=@ft >/dev/null
+f0=$(grep -c "loading over 4 connections failed" "$LOG")
+start_flowd
+wait_for "the refused load" 10 \
+    sh -c "[ \$(grep -c 'loading over 4 connections failed' $LOG) -gt $f0 ]"
+grep "loading over 4 connections failed" "$LOG" | tail -1 | grep -q "none of it stays installed" \
+    && ok "a refused load is logged: $(grep "flow mods failed" "$LOG" | tail -1 | sed 's/.*|bridge/bridge/' | cut -c1-80)" \
+    || bad "the refused load is not logged as undone"
+n_ours=$(ovs-ofctl -O OpenFlow15 dump-flows fbr "$ours" | grep -c priority)
+[ "$n_ours" = 0 ] && ok "...and none of our flows stays on the switch, the guard neither" \
+    || bad "$n_ours flows of ours stay after a refused load"
+vsctl clear bridge fbr flow_tables
+wait_for "the retry to load everything" 40 synced \
+    && ok "limit lifted: the retry loaded all $(wc -l < "$work/live") flows"
+equals_compile "after the refused load"
+legit "f1 reaches f2 after the refused load" g f1 ping -c 2 -W 2 192.0.2.92
 
 echo "flowd-runtime: $sc_pass passed, $sc_fail failed"
 [ "$sc_fail" = 0 ]

@@ -17,10 +17,11 @@ TESTS += \
 	test-topologies/ipv6-first-hop/run.sh \
 	test-topologies/rogue-dhcp/run.sh \
 	test-topologies/faults/run.sh
-# rt_bundle_transact() against the switch of tests/flowd-runtime.sh.
+# rt_bundle_transact() and rt_bulk_load() against the switch of
+# tests/flowd-runtime.sh.
 check_PROGRAMS += tests/flowd/test-bundle
 tests_flowd_test_bundle_SOURCES = tests/flowd/test-bundle.c \
-	runtime/rt-bundle.c runtime/rt.h
+	runtime/rt-bundle.c runtime/rt-bulk.c runtime/rt.h
 tests_flowd_test_bundle_CPPFLAGS = $(AM_CPPFLAGS) $(OVS_CFLAGS) \
 	-I$(srcdir)/runtime
 EXTRA_tests_flowd_test_bundle_DEPENDENCIES = lib/libopenvswitch-flowc.a

@@ -8,7 +8,9 @@
 #   port; a topology reload every 100 ms for 10 s.
 # For each: spoofed frames that reached g2 (must be 0), legitimate pings
 # lost (must be 0 for the ovs-flowd restart and the reloads), flow mods
-# ovs-flowd sent.  Prints the table doc/robustness.md reports.
+# ovs-flowd sent.  Prints the table doc/robustness.md reports.  The
+# emptied switch is loaded over several connections behind a guard flow
+# (rt-bulk.c), spoofer running.
 . "$(dirname "$0")/../../tests/scenario-lib.sh"
 scenario_begin faults "$(dirname "$0")/topology.json"
 [ -f "$sc_dir/run/ovs-flowd.pid" ] || { echo "faults: needs ovs-flowd, skipped"; exit 77; }
@@ -19,8 +21,11 @@ SW=$("$OVS_FLOWC" lab ns --dir "$sc_dir")-sw
 G1=52:54:00:e0:00:01 G3=52:54:00:e0:00:03
 ctl() { ovs-appctl -t "$OVS_RUNDIR/ovs-flowd.$(cat "$OVS_RUNDIR/ovs-flowd.pid").ctl" "$@"; }
 mods() { ctl flowd/status 2>/dev/null | sed -n 's/.*flow mods sent \([0-9]*\).*/\1/p'; }
+# --bulk-load=1: once restarted, ovs-flowd loads the bridge emptied by
+# the ovs-vswitchd restart over several connections behind a guard flow,
+# as it would a bridge of 2048 flows or more (the default).
 start_flowd() {
-    "$FLOWD" "$TOPO" --db="$DB" --detach --no-chdir --pidfile \
+    "$FLOWD" "$TOPO" --db="$DB" --bulk-load=1 --detach --no-chdir --pidfile \
         --log-file="$OVS_LOGDIR/ovs-flowd.log" -vconsole:off
 }
 wait_synced() {
@@ -105,6 +110,9 @@ f_reloads() {
 }
 run_fault "kill -9 ovs-flowd, restart" no f_flowd
 run_fault "kill -9 ovs-vswitchd, restart" yes f_vswitchd
+grep "flow mods in" "$OVS_LOGDIR/ovs-flowd.log" | tail -1 | grep -q "bundles on as many connections, behind a guard flow" \
+    && ok "the restarted switch was loaded over several connections" \
+    || bad "the restarted switch was not loaded over several connections"
 run_fault "restart ovsdb-server" yes f_ovsdb
 run_fault "100 delete/add flaps of g4" yes f_flaps
 run_fault "reload every 100 ms for 10 s" no f_reloads

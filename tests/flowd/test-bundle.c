@@ -1,17 +1,28 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test-bundle.c -- rt_bundle_transact() (runtime/rt-bundle.c) against a
- * real switch: a bundle with one message the switch refuses when it is
- * added must commit none of the others; a good bundle commits all.
+/* test-bundle.c -- rt_bundle_transact() (runtime/rt-bundle.c) and
+ * rt_bulk_load() (runtime/rt-bulk.c) against a real switch:
+ *   - a bundle with one message the switch refuses when it is added must
+ *     commit none of the others; a good bundle commits all;
+ *   - a load of 5000 flows into a bridge holding none of ours goes over
+ *     several connections and leaves all of them and no guard flow; a
+ *     load with one flow refused leaves none of ours at all, although
+ *     the other connections' bundles were committed; a flow of someone
+ *     else's survives both.
  *
- * Usage: test-bundle TARGET (e.g. unix:.../br.mgmt).  Uses table 200 of
- * the bridge and removes what it added.  Prints "ok"/"FAIL" lines; exit
- * status 1 if any check failed. */
+ * Usage: test-bundle TARGET [EMPTY-TARGET] (e.g. unix:.../br.mgmt).  Uses
+ * table 200 of TARGET's bridge and removes what it added; EMPTY-TARGET's
+ * bridge must hold none of our flows (cookie 0xfc...), and is left with
+ * one foreign flow.  Prints "ok"/"FAIL" lines; exit status 1 if any check
+ * failed. */
 #include <config.h>
 
 #include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "byte-order.h"
 #include "openvswitch/list.h"
 #include "openvswitch/ofp-errors.h"
 #include "openvswitch/ofp-flow.h"
@@ -48,12 +59,14 @@ add_flow_mod(struct ovs_list *msgs, const char *text, int command)
     free(CONST_CAST(struct ofpact *, fm.ofpacts));
 }
 
-/* Returns the number of flows in table 200. */
+/* Returns the number of flows in table 'table' (0xff: any) whose cookie
+ * is 'cookie' under 'mask'. */
 static size_t
-count_table_200(struct vconn *vconn)
+count(struct vconn *vconn, uint8_t table, uint64_t cookie, uint64_t mask)
 {
     struct ofputil_flow_stats_request fsr = {
-        .out_port = OFPP_ANY, .out_group = OFPG_ANY, .table_id = 200,
+        .out_port = OFPP_ANY, .out_group = OFPG_ANY, .table_id = table,
+        .cookie = htonll(cookie), .cookie_mask = htonll(mask),
     };
     struct ofputil_flow_stats *fses = NULL;
     size_t n = 0;
@@ -87,6 +100,99 @@ transact(struct vconn *vconn, struct ovs_list *msgs, enum ofperr *first)
     return e;
 }
 
+/* Flows of ours, the guard's cookie (see rt-bulk.c), and a foreign one. */
+#define OURS 0xfc00000000000000ULL
+#define OURS_MASK 0xff00000000000000ULL
+#define GUARD 0xfcffffffffffffffULL
+#define FOREIGN 0x1234ULL
+
+/* Appends 'n' adds of flows of ours to 'msgs', spread over tables 0-9;
+ * the one of index 'refused' (if less than 'n') goes to the switch's
+ * read-only table 254 instead. */
+static void
+add_ours(struct ovs_list *msgs, int n, int refused)
+{
+    for (int i = 0; i < n; i++) {
+        char text[128];
+
+        snprintf(text, sizeof text, "table=%d,priority=%d,in_port=%d,"
+                 "cookie=0x%"PRIx64",actions=drop", i == refused ? 254 : i % 10,
+                 1 + i / 10, 1 + i % 7, (uint64_t) (OURS | i));
+        add_flow_mod(msgs, text, OFPFC_ADD);
+    }
+}
+
+/* Loads 5000 flows of ours (one refused: see add_ours()) with
+ * rt_bulk_load() over 'vconn' and more connections to 'target'; stores
+ * how many errors the switch sent and how many connections were used.
+ * Returns what rt_bulk_load() returned. */
+static int
+bulk(struct vconn *vconn, const char *target, int refused,
+     size_t *n_errors, size_t *n_conns)
+{
+    struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
+    struct ovs_list errors;
+    int e;
+
+    add_ours(&msgs, 5000, refused);
+    e = rt_bulk_load(vconn, target, &msgs, 5000, &errors, n_conns);
+    check(ovs_list_size(&msgs) == 5000, "bulk: the messages are given back");
+    *n_errors = ovs_list_size(&errors);
+    ofpbuf_list_delete(&errors);
+    ofpbuf_list_delete(&msgs);
+    return e;
+}
+
+/* rt_bulk_load() against the bridge at 'target', which holds none of our
+ * flows. */
+static void
+test_bulk(const char *target)
+{
+    struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
+    struct vconn *vconn;
+    size_t n_conns, n_errors;
+    char what[160];
+    int e;
+
+    e = vconn_open_block(target, 1u << OFP15_VERSION, 0, -1, &vconn);
+    if (e) {
+        ovs_fatal(e, "%s", target);
+    }
+    check(count(vconn, 0xff, OURS, OURS_MASK) == 0,
+          "bulk: the bridge holds none of our flows to begin with");
+    add_flow_mod(&msgs, "table=0,priority=7,in_port=77,cookie=0x1234,"
+                 "actions=drop", OFPFC_ADD);
+    e = transact(vconn, &msgs, &(enum ofperr) {0});
+    check(!e, "bulk: a foreign flow added");
+
+    e = bulk(vconn, target, INT_MAX, &n_errors, &n_conns);
+    snprintf(what, sizeof what, "bulk: 5000 flows loaded without error "
+             "over %"PRIuSIZE" connections", n_conns);
+    check(!e && !n_errors && n_conns == RT_BULK_CONNS, what);
+    check(count(vconn, 0xff, OURS, OURS_MASK) == 5000,
+          "bulk: all 5000 are on the switch");
+    check(count(vconn, 0xff, GUARD, UINT64_MAX) == 0,
+          "bulk: the guard flow is gone");
+
+    add_flow_mod(&msgs, "cookie=0xfc00000000000000/0xff00000000000000",
+                 OFPFC_DELETE);
+    e = transact(vconn, &msgs, &(enum ofperr) {0});
+    check(!e && count(vconn, 0xff, OURS, OURS_MASK) == 0,
+          "bulk: our flows deleted again");
+
+    /* One add refused in the last connection's share: the others'
+     * bundles are committed by then, and must be deleted again. */
+    e = bulk(vconn, target, 4990, &n_errors, &n_conns);
+    snprintf(what, sizeof what, "bulk: one flow refused: EPROTO with the "
+             "switch's error (%"PRIuSIZE" errors)", n_errors);
+    check(e == EPROTO && n_errors, what);
+    check(count(vconn, 0xff, OURS, OURS_MASK) == 0,
+          "bulk: ...and none of our flows stays, the guard neither");
+    check(count(vconn, 0, FOREIGN, UINT64_MAX) == 1,
+          "bulk: the foreign flow is untouched");
+    vconn_close(vconn);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -97,9 +203,9 @@ main(int argc, char *argv[])
     int e;
 
     set_program_name(argv[0]);
-    vlog_set_levels(NULL, VLF_CONSOLE, VLL_WARN);
-    if (argc != 2) {
-        ovs_fatal(0, "usage: %s TARGET", argv[0]);
+    vlog_set_levels(NULL, VLF_CONSOLE, VLL_ERR);   /* rt-bulk warns of the refusal. */
+    if (argc != 2 && argc != 3) {
+        ovs_fatal(0, "usage: %s TARGET [EMPTY-TARGET]", argv[0]);
     }
     e = vconn_open_block(argv[1], 1u << OFP15_VERSION, 0, -1, &vconn);
     if (e) {
@@ -119,7 +225,7 @@ main(int argc, char *argv[])
     snprintf(what, sizeof what, "one message refused: EPROTO with the "
              "switch's error (%s)", first ? ofperr_to_string(first) : "none");
     check(e == EPROTO && first, what);
-    check(count_table_200(vconn) == 0,
+    check(count(vconn, 200, 0, 0) == 0,
           "...and none of the accepted messages committed");
 
     add_flow_mod(&msgs, "table=200,priority=1,in_port=1,actions=drop",
@@ -128,12 +234,15 @@ main(int argc, char *argv[])
                  OFPFC_ADD);
     e = transact(vconn, &msgs, &first);
     check(!e && !first, "a good bundle: committed without error");
-    check(count_table_200(vconn) == 2, "...both flows are on the switch");
+    check(count(vconn, 200, 0, 0) == 2, "...both flows are on the switch");
 
     add_flow_mod(&msgs, "table=200", OFPFC_DELETE);
     e = transact(vconn, &msgs, &first);
-    check(!e && count_table_200(vconn) == 0, "a delete bundle: table empty");
+    check(!e && count(vconn, 200, 0, 0) == 0, "a delete bundle: table empty");
 
     vconn_close(vconn);
+    if (argc > 2) {
+        test_bulk(argv[2]);
+    }
     return failures ? 1 : 0;
 }
