@@ -11,8 +11,8 @@ inc=${BENCH_INC_PORTS:-100}
 echo
 echo "## Incremental (one bridge holding N ports, $inc ports added one by one)"
 echo
-echo "| ports held | flows held | initial sync s | ovs-ofctl --bundle add-flows s | ratio | ovs-flowd peak RSS MiB (bytes/flow) | latency p50 ms | p99 ms | max ms | of which building, p50 ms | flow mods per update | ports rebuilt per update | one ovs-ofctl --bundle add-flow, ms | one round trip to ovs-vswitchd's main loop, ms |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| ports held | flows held | initial sync s | ovs-ofctl --bundle add-flows s | ratio | ovs-flowd peak RSS MiB (bytes/flow) | latency p50 ms | p99 ms | max ms | of which building, p50 ms | flow mods per update | ports rebuilt per update | one ovs-ofctl --bundle add-flow, ms | one round trip to ovs-vswitchd's idle main loop, ms | ovs-vswitchd CPU per port added, no controller, ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for held in ${BENCH_INC_SIZES:-1000 4000}; do
     topo=$work/inc$held.json
     /usr/bin/python3 "$srcdir/bench/gen-topology.py" $((held + inc)) 1 \
@@ -68,18 +68,32 @@ PY
         t1=$(now); echo "($t1 - $t0) * 1000" | bc >> "$work/inc-ofctl"
     done
     ovs-ofctl -O OpenFlow15 del-flows br0 table=99
-    # The floor: one round trip to ovs-vswitchd's main loop, an
-    # `ovs-appctl version` (unixctl is served once per iteration, which
-    # in the userspace datapath also polls every non-PMD port), less the
-    # same command against ovs-flowd's idle main loop.
-    : > "$work/inc-rtt"
-    for i in $(seq 20); do
-        t0=$(now); ovs-appctl -t ovs-vswitchd version > /dev/null
-        t1=$(now); ovs-appctl -t "$work/flowd.ctl" version > /dev/null
-        t2=$(now)
-        echo "(($t1 - $t0) - ($t2 - $t1)) * 1000" | bc >> "$work/inc-rtt"
-    done
+    # The floor: one round trip to ovs-vswitchd's main loop, idle (a
+    # unixctl "version" request over its socket, no process started),
+    # 20 times.
+    /usr/bin/python3 - "$OVS_RUNDIR/ovs-vswitchd.$(cat "$OVS_RUNDIR/ovs-vswitchd.pid").ctl" \
+        > "$work/inc-rtt" <<'PY'
+import json, socket, sys, time
+for _ in range(20):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    t0 = time.perf_counter()
+    s.sendall(json.dumps({"method": "version", "params": [], "id": 0}).encode())
+    s.recv(65536)
+    print("%.3f" % ((time.perf_counter() - t0) * 1000))
+    s.close()
+PY
     kill "$(cat "$work/flowd.pid")"; sleep 0.5
+    # What adding a port costs ovs-vswitchd itself, with no controller:
+    # its CPU time (utime + stime) over 5 dummy ports added one by one
+    # (ovs-vsctl waits until ovs-vswitchd has applied each), per port.
+    vpid=$(cat "$OVS_RUNDIR/ovs-vswitchd.pid")
+    c0=$(cpu_ms "$vpid")
+    for i in 1 2 3 4 5; do
+        vsctl add-port br0 xadd$i -- set interface xadd$i type=dummy
+    done
+    c1=$(cpu_ms "$vpid")
+    for i in 1 2 3 4 5; do vsctl del-port br0 xadd$i; done
     # The initial sync compared: ovs-ofctl loading the same topology's
     # flows (all ports) into the emptied bridge in one bundle.
     "$FLOWC" compile "$topo" --bridge br0 --ofport-auto > "$work/inc.flows"
@@ -91,11 +105,12 @@ PY
     /usr/bin/python3 - "$log" "$work/inc-add.txt" "$held" "$flows" \
         "$(echo "$s1 - $s0" | bc)" "$rss" "$(med1 < "$work/inc-ofctl")" \
         "$(echo "$l1 - $l0" | bc)" "$(grep -c '^table=' "$work/inc.flows")" \
-        "$(med1 < "$work/inc-rtt")" <<'PY'
+        "$(med1 < "$work/inc-rtt")" "$(( (c1 - c0) / 5 ))" <<'PY'
 import datetime, re, sys
 def ts(line):
     return datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f")
-log, add, held, flows, sync, rss, ofctl, load, load_flows, rtt = sys.argv[1:]
+log, add, held, flows, sync, rss, ofctl, load, load_flows, rtt, add_cpu = \
+    sys.argv[1:]
 names = [l.split()[1] for l in open(add)]
 lines = open(log).read().splitlines()
 lat, build, mods, rebuilt = [], [], set(), set()
@@ -117,11 +132,12 @@ lat.sort()
 build.sort()
 p = lambda a, q: "%.1f" % a[min(len(a) - 1, int(q * len(a)))] if a else "-"
 rss, flows = int(rss), int(flows)
-print("| %s | %d | %.1f | %.1f (%s flows) | %.2f | %d (%d) | %s | %s | %s | %s | %s | %s | %.1f | %.1f |" % (
+print("| %s | %d | %.1f | %.1f (%s flows) | %.2f | %d (%d) | %s | %s | %s | %s | %s | %s | %.1f | %.1f | %s |" % (
     held, flows, float(sync), float(load), load_flows,
     float(sync) / float(load), rss // 1024, rss * 1024 // max(flows, 1),
     p(lat, 0.5), p(lat, 0.99), p(lat, 1), p(build, 0.5),
     ",".join(sorted(mods, key=int)) or "-",
-    ",".join(sorted(rebuilt, key=int)) or "-", float(ofctl), float(rtt)))
+    ",".join(sorted(rebuilt, key=int)) or "-", float(ofctl), float(rtt),
+    add_cpu))
 PY
 done

@@ -40,6 +40,11 @@ for k in 0 1 2 3; do
 done
 # peak_rss PID: the process's peak resident set so far (VmHWM), KiB.
 peak_rss() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+# cpu_ms PID: the process's CPU time so far (user + system), ms.
+cpu_ms() {
+    awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' \
+        "/proc/$1/stat"
+}
 flows_in() { cat "$1"/*.flows | grep -c '^table='; }
 ofctl_load() {      # ofctl_load DIR: seconds to load all bridges' flows
     local t0 t1
