@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,37 @@ parse_options(int argc, char *argv[], struct flowd *fd)
         db_remote = xasprintf("unix:%s/db.sock", ovs_rundir());
     }
     return xstrdup(argv[optind]);
+}
+
+/* Has 'idl' replicate only the columns ovs-flowd reads or writes (see
+ * rt-ovsdb.c and rt-taps.c), not every column of every table: at start,
+ * the contents of a switch of thousands of interfaces, each with its
+ * statistics and status, took half a second to arrive. */
+static void
+monitor_columns(struct ovsdb_idl *idl)
+{
+    static const struct ovsdb_idl_column *const columns[] = {
+        &ovsrec_open_vswitch_col_bridges,
+        &ovsrec_bridge_col_name,
+        &ovsrec_bridge_col_ports,
+        &ovsrec_bridge_col_datapath_type,
+        &ovsrec_bridge_col_fail_mode,
+        &ovsrec_bridge_col_protocols,
+        &ovsrec_port_col_name,
+        &ovsrec_port_col_interfaces,
+        &ovsrec_interface_col_name,
+        &ovsrec_interface_col_type,
+        &ovsrec_interface_col_ofport,
+        &ovsrec_interface_col_external_ids,
+    };
+
+    ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
+    ovsdb_idl_add_table(idl, &ovsrec_table_bridge);
+    ovsdb_idl_add_table(idl, &ovsrec_table_port);
+    ovsdb_idl_add_table(idl, &ovsrec_table_interface);
+    for (size_t i = 0; i < ARRAY_SIZE(columns); i++) {
+        ovsdb_idl_add_column(idl, columns[i]);
+    }
 }
 
 /* Loads the topology file; on errors returns NULL and puts the same
@@ -454,6 +486,12 @@ main(int argc, char *argv[])
     memset(&fd, 0, sizeof fd);
     hmap_init(&fd.bridges);
     set_program_name(argv[0]);
+    /* The flow tables of a large bridge are built and read back by
+     * threads whose malloc arenas otherwise grow 128 KiB at a time, one
+     * mprotect() each: grow them 16 MiB at a time, and keep what was
+     * freed for the next build. */
+    mallopt(M_TOP_PAD, 16 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     service_start(&argc, &argv);
     fd.topo_file = parse_options(argc, argv, &fd);
     fatal_ignore_sigpipe();
@@ -494,7 +532,8 @@ main(int argc, char *argv[])
     stat_topology(&fd, &fd.mtime, &fd.size);
     apply_topology(&fd, t);
 
-    fd.idl = ovsdb_idl_create(db_remote, &ovsrec_idl_class, true, true);
+    fd.idl = ovsdb_idl_create(db_remote, &ovsrec_idl_class, false, true);
+    monitor_columns(fd.idl);
     fd.idl_seqno = ovsdb_idl_get_seqno(fd.idl);
     struct rt_taps *taps = attach_taps ? rt_taps_create() : NULL;
 

@@ -3,7 +3,9 @@
  * two connections to the bridge's management socket (one synchronous for
  * dumps and bundles, one that receives the packet-ins of logged drops),
  * the drop-log meter, reading back the installed flows, and syncing the
- * difference in one atomic, ordered bundle (see rt.h). */
+ * difference in one atomic, ordered bundle (see rt.h), or loading a
+ * bridge that holds none of our flows over several connections behind a
+ * guard flow (rt-bulk.c). */
 #include <config.h>
 
 #include "rt.h"
@@ -261,14 +263,54 @@ connect_bridge(struct rt_bridge *b)
     return true;
 }
 
-/* Reads back our flows into b->installed. */
-static int
-dump_installed(struct rt_bridge *b)
-{
-    int error = rt_dump_ours(b->ctl, &b->installed);
+/* A read-back of our flows into b->installed, in a thread of its own
+ * while the desired table is built: reading back is mostly waiting for
+ * ovs-vswitchd, building is ovs-flowd's CPU. */
+struct readback {
+    struct rt_bridge *b;
+    pthread_t thread;
+    long long int start;        /* When it began (monotonic ms). */
+    int error;                  /* rt_dump_ours()'s result. */
+};
 
+static void *
+readback_thread(void *rb_)
+{
+    struct readback *rb = rb_;
+
+    rb->error = rt_dump_ours(rb->b->ctl, &rb->b->installed);
+    return NULL;
+}
+
+/* Starts reading back 'b''s flows into 'rb'.  Until finish_readback(),
+ * the thread owns b->ctl and b->installed. */
+static void
+start_readback(struct rt_bridge *b, struct readback *rb)
+{
+    if (b->retry_ms) {
+        install_meter(b);
+    }
     b->in_sync = false;
-    return error;
+    *rb = (struct readback) { .b = b, .start = time_msec() };
+    rb->thread = ovs_thread_create("readback", readback_thread, rb);
+}
+
+/* Waits for 'rb' to end; returns false (and disconnects) if it failed. */
+static bool
+finish_readback(struct readback *rb)
+{
+    struct rt_bridge *b = rb->b;
+
+    xpthread_join(rb->thread, NULL);
+    if (rb->error) {
+        disconnect(b, ovs_strerror(rb->error));
+        return false;
+    }
+    VLOG_INFO("bridge %s: %"PRIuSIZE" of our flows on the switch "
+              "(%lld ms reading them back)", b->name,
+              rt_table_count(&b->installed), time_msec() - rb->start);
+    b->need_dump = false;
+    return true;
 }
 
 /* Returns which ports of 'b' to rebuild (a malloc'd array indexed like
@@ -300,9 +342,11 @@ changed_ports(const struct rt_bridge *b)
 /* Sends the difference between desired and installed: when the switch
  * holds what the last build wanted ('in_sync'), only the flows that
  * build changed are looked at, so a port coming or going costs its own
- * flows and the bridge-wide ones, not the whole bridge. */
+ * flows and the bridge-wide ones, not the whole bridge.  If 'rb' is
+ * nonnull, a read-back is running: the desired table is built
+ * meanwhile, and the read-back waited for before the diff. */
 static void
-sync_bridge(struct rt_bridge *b, const struct model *m)
+sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
 {
     long long int start = time_msec();
     struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
@@ -326,6 +370,11 @@ sync_bridge(struct rt_bridge *b, const struct model *m)
     free(only);
     free(b->built_ofports);
     b->built_ofports = NULL;
+    if (rb && !finish_readback(rb)) {
+        free(error);
+        rt_delta_destroy(&delta);
+        return;                 /* A full build again after reconnecting. */
+    }
     b->need_sync = false;
     if (error) {
         VLOG_ERR("bridge %s: internal error, flows not synced: %s", b->name,
@@ -504,6 +553,12 @@ probe_next_hop(struct rt_bridge *b)
 }
 
 void
+rt_switch_set_bulk_load(int min)
+{
+    bulk_min = min;
+}
+
+void
 rt_switch_set_audit(int seconds)
 {
     audit_ms = seconds * 1000LL;
@@ -513,12 +568,6 @@ rt_switch_set_audit(int seconds)
  * many flows of ours as ovs-flowd installed, someone deleted or added
  * some behind its back (`ovs-ofctl del-flows`, a meter deleted with the
  * flows that use it, a stale replace-flows): read back and sync. */
-void
-rt_switch_set_bulk_load(int min)
-{
-    bulk_min = min;
-}
-
 static void
 audit(struct rt_bridge *b)
 {
@@ -550,8 +599,8 @@ rt_switch_run(struct rt_bridge *b, const struct topo *t, bool db_pending)
     }
     if (!b->in_db && !b->ctl) {
         /* Until OVSDB's contents arrive, a bridge whose management socket
-         * exists is connected (and read back) already: the dump goes on
-         * while ovsdb-server sends them. */
+         * exists is connected already (and its meter made); it is read
+         * back once they are there, while its flows are built. */
         char *path = db_pending ? mgmt_path(b) : NULL;
         bool exists = path && !access(path, F_OK);
 
@@ -578,8 +627,8 @@ rt_switch_run(struct rt_bridge *b, const struct topo *t, bool db_pending)
 static bool
 work_due(const struct rt_bridge *b)
 {
-    return (b->br && b->ctl
-            && (b->need_dump || (b->need_sync && b->in_db))
+    return (b->br && b->ctl && b->in_db     /* Not before the ofports are. */
+            && (b->need_dump || b->need_sync)
             && !(b->need_dump && b->retry_ms && time_msec() < b->retry_at));
 }
 
@@ -589,25 +638,13 @@ work_due(const struct rt_bridge *b)
 static void
 bridge_work(struct rt_bridge *b, const struct model *m)
 {
-    if (b->need_dump) {
-        long long int start = time_msec();
+    struct readback rb;
 
-        if (b->retry_ms) {
-            install_meter(b);
-        }
-        int error = dump_installed(b);
-        if (error) {
-            disconnect(b, ovs_strerror(error));
-            return;
-        }
-        VLOG_INFO("bridge %s: %"PRIuSIZE" of our flows on the switch "
-                  "(%lld ms reading them back)", b->name,
-                  rt_table_count(&b->installed), time_msec() - start);
-        b->need_dump = false;
-        b->need_sync = true;
-    }
-    if (b->need_sync && b->in_db) {     /* Not before the ofports are. */
-        sync_bridge(b, m);
+    if (b->need_dump) {
+        start_readback(b, &rb);
+        sync_bridge(b, m, &rb);
+    } else if (b->need_sync) {
+        sync_bridge(b, m, NULL);
     }
 }
 

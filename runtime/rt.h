@@ -258,14 +258,14 @@ bool rt_ovsdb_run(struct ovsdb_idl *, const struct topo *t,
 /* Connects bridge 'b' (if due) and processes its packet-ins.  Never
  * blocks for long: connection attempts are spaced out after failures.
  * 'db_pending': OVSDB's contents have not arrived yet; a bridge whose
- * management socket exists is connected anyway, so that reading back its
- * flows overlaps with OVSDB (it is not synced before OVSDB says which
- * ofports its ports have). */
+ * management socket exists is connected anyway (it is read back and
+ * synced only once OVSDB has said which ofports its ports have). */
 void rt_switch_run(struct rt_bridge *b, const struct topo *t,
                    bool db_pending);
 /* Reads back, rebuilds and syncs every bridge of 'bridges' (of "struct
- * rt_bridge"s) that needs it against model 'm'; returns when all are
- * done.  A small update of one bridge is done at once; anything more
+ * rt_bridge"s) that needs it against model 'm' (a read-back runs in a
+ * thread of its own while the bridge's flows are built); returns when
+ * all are done.  A small update of one bridge is done at once; anything more
  * runs in one thread per bridge, while this thread calls 'idle(aux)'
  * and 'idle_wait(aux)' (both may be NULL) in a poll loop: they may touch
  * nothing the bridges own. */
