@@ -8,10 +8,14 @@
 # guests talking, let one guest try to steal its neighbour's address with
 # a forged ARP reply, show that it fails and the drop log that names the
 # rule, then take the lab down.
+# A bash script: README runs it as `sh scripts/demo.sh`, and Debian's sh
+# (dash) stops at the first bash construct, so start bash instead.
+[ -n "${BASH_VERSION:-}" ] || exec /bin/bash "$0" "$@"
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=${BUILDDIR:-$top/build}
-"$top/scripts/build.sh" > /dev/null
+# DEMO_NO_BUILD=1: use what is built in BUILDDIR (tests/readme-demo.sh).
+[ -n "${DEMO_NO_BUILD:-}" ] || "$top/scripts/build.sh" > /dev/null
 flowc=$builddir/ovs-flowc
 topo=${1:-$top/examples/two-bridge-lab.json}
 lab=$(mktemp -d /tmp/ovs-flowc-demo.XXXXXX)
