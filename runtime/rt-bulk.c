@@ -64,6 +64,34 @@ struct share {
     pthread_t thread;
 };
 
+/* Returns true if the switch at 'vconn' holds a flow in the guard's place
+ * (table 0, priority 65535, matching everything) or cannot say: adding
+ * the guard would replace it, and deleting the guard would lose it. */
+static bool
+guard_place_taken(struct vconn *vconn)
+{
+    struct ofputil_flow_stats_request fsr = {
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .table_id = 0,
+    };
+    struct ofputil_flow_stats *fses = NULL;
+    size_t n = 0;
+    bool taken = false;
+
+    match_init_catchall(&fsr.match);
+    if (vconn_dump_flows(vconn, &fsr, OFPUTIL_P_OF15_OXM, &fses, &n)) {
+        return true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        taken |= (fses[i].priority == UINT16_MAX
+                  && match_equal(&fses[i].match, &fsr.match));
+        free(CONST_CAST(struct ofpact *, fses[i].ofpacts));
+    }
+    free(fses);
+    return taken;
+}
+
 static void *
 share_thread(void *s_)
 {
@@ -123,9 +151,12 @@ rt_bulk_load(struct vconn *ctl, const char *target, struct ovs_list *msgs,
 
     ovs_list_init(errors);
 
-    /* The other connections first: without them, one ordinary bundle. */
+    /* The other connections first: without them, or if someone else's
+     * flow is where the guard would go (table 0 holds only flows of
+     * others here: a dump of it is short), one ordinary bundle. */
+    bool taken = guard_place_taken(ctl);
     shares[0].vconn = ctl;
-    while (n_shares < RT_BULK_CONNS
+    while (!taken && n_shares < RT_BULK_CONNS
            && !vconn_open_block(target, 1u << vconn_get_version(ctl),
                                 DSCP_DEFAULT, 2000,
                                 &shares[n_shares].vconn)) {

@@ -7,7 +7,8 @@
  *     several connections and leaves all of them and no guard flow; a
  *     load with one flow refused leaves none of ours at all, although
  *     the other connections' bundles were committed; a flow of someone
- *     else's survives both.
+ *     else's survives both; with someone else's flow where the guard
+ *     would go, the load is one bundle and that flow survives too.
  *
  * Usage: test-bundle TARGET [EMPTY-TARGET] (e.g. unix:.../br.mgmt).  Uses
  * table 200 of TARGET's bridge and removes what it added; EMPTY-TARGET's
@@ -190,6 +191,17 @@ test_bulk(const char *target)
           "bulk: ...and none of our flows stays, the guard neither");
     check(count(vconn, 0, FOREIGN, UINT64_MAX) == 1,
           "bulk: the foreign flow is untouched");
+
+    /* Someone else's flow where the guard would go: one bundle instead,
+     * and that flow kept. */
+    add_flow_mod(&msgs, "table=0,priority=65535,cookie=0x1234,"
+                 "actions=drop", OFPFC_ADD);
+    e = transact(vconn, &msgs, &(enum ofperr) {0});
+    e = e ? e : bulk(vconn, target, INT_MAX, &n_errors, &n_conns);
+    check(!e && n_conns == 1 && count(vconn, 0xff, OURS, OURS_MASK) == 5000,
+          "bulk: a foreign flow in the guard's place: one bundle, all in");
+    check(count(vconn, 0, FOREIGN, UINT64_MAX) == 2,
+          "bulk: ...and that foreign flow kept");
     vconn_close(vconn);
 }
 
