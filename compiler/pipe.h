@@ -220,6 +220,9 @@ bool *pipe_wanted_chunks(const struct topo_bridge *br,
                          const bool *only_ports);
 
 #define PIPE_COOKIE_TAG 0xfcULL
+/* Cookie and mask that select every flow of ours (dumps, deletes). */
+#define PIPE_COOKIE_OURS (PIPE_COOKIE_TAG << 56)
+#define PIPE_COOKIE_OURS_MASK (0xffULL << 56)
 /* Builds and splits cookies (see the essay above). */
 uint64_t pipe_cookie(enum pipe_kind, uint32_t port_id, uint32_t detail);
 bool pipe_cookie_is_ours(uint64_t cookie);

@@ -53,7 +53,7 @@ VLOG_DEFINE_THIS_MODULE(rt_bulk);
 
 /* The guard's cookie: our tag, every other bit set (no rule kind has
  * that number, so nothing of the pipeline ever carries it). */
-#define GUARD_COOKIE ((PIPE_COOKIE_TAG << 56) | 0x00ffffffffffffffULL)
+#define GUARD_COOKIE (PIPE_COOKIE_OURS | ~PIPE_COOKIE_OURS_MASK)
 
 /* One connection's share of the load. */
 struct share {
@@ -122,8 +122,8 @@ guard(struct vconn *vconn, uint16_t command, struct ovs_list *errors)
     int error;
 
     if (command == OFPFC_DELETE) {
-        fm.cookie = htonll(PIPE_COOKIE_TAG << 56);
-        fm.cookie_mask = htonll(0xffULL << 56);
+        fm.cookie = htonll(PIPE_COOKIE_OURS);
+        fm.cookie_mask = htonll(PIPE_COOKIE_OURS_MASK);
     } else if (command == OFPFC_DELETE_STRICT) {
         fm.cookie = htonll(GUARD_COOKIE);
         fm.cookie_mask = OVS_BE64_MAX;

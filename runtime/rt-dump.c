@@ -35,8 +35,8 @@ ours_request(bool aggregate)
 {
     struct ofputil_flow_stats_request fsr = {
         .aggregate = aggregate,
-        .cookie = htonll(PIPE_COOKIE_TAG << 56),
-        .cookie_mask = htonll(0xffULL << 56),
+        .cookie = htonll(PIPE_COOKIE_OURS),
+        .cookie_mask = htonll(PIPE_COOKIE_OURS_MASK),
         .out_port = OFPP_ANY,
         .out_group = OFPG_ANY,
         .table_id = 0xff,
