@@ -107,6 +107,7 @@ n=${BENCH_FLOWD_GUESTS:-3000}
 /usr/bin/python3 - "$work/f.json" > "$work/ports.sh" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))
+probe = None
 for b in sorted(t["bridges"]):
     args = []
     for i, (name, p) in enumerate(sorted(t["bridges"][b]["ports"].items())):
@@ -114,7 +115,10 @@ for b in sorted(t["bridges"]):
         opt = (" options:peer=%s" % p["peer"].split("/")[1]) if typ == "patch" else ""
         args.append("-- add-port %s %s -- set interface %s type=%s ofport_request=%d%s"
                     % (b, name, name, typ, i + 1, opt))
+        if probe is None and p["role"] == "guest":
+            probe = "probe_br=%s probe=%s probe_ofport=%d" % (b, name, i + 1)
     print("vsctl " + " ".join(args))
+print(probe)
 PY
 . "$work/ports.sh"
 flows=$(flows_in "$work/of")
@@ -131,6 +135,17 @@ synced() {
     [ "${got:-0}" = "$flows" ]
 }
 : > "$work/fs"; : > "$work/fo"; : > "$work/noop"; : > "$work/dump"
+: > "$work/first"; : > "$work/second"
+# sync_ms: how long the sync logged after line $1 of flowd.log took (ms),
+# once it is logged.
+sync_ms() {
+    local l
+    until l=$(tail -n +$(($1 + 1)) "$work/flowd.log" \
+              | grep -m1 "bridge $probe_br: [0-9]* flow mods in"); do
+        sleep 0.01
+    done
+    echo "$l" | sed 's/.* flow mods in [^(]*(\([0-9]*\) ms.*/\1/'
+}
 for _ in $(seq "$RUNS"); do
     for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 del-flows br$k; done
     t0=$(now); start_flowd
@@ -142,12 +157,21 @@ for _ in $(seq "$RUNS"); do
     until synced; do sleep 0.01; done
     t1=$(now); echo "$t1 - $t0" | bc >> "$work/noop"
     mods=$(ovs-appctl -t "$work/flowd.ctl" flowd/status | sed -n 's/.*flow mods sent \([0-9]*\).*/\1/p' | paste -sd+ | bc)
+    # The first change after it builds that bridge's desired flows (the
+    # restart did not parse them); the next one is incremental.
+    l0=$(wc -l < "$work/flowd.log"); vsctl del-port "$probe_br" "$probe"
+    sync_ms "$l0" >> "$work/first"
+    l0=$(wc -l < "$work/flowd.log")
+    vsctl add-port "$probe_br" "$probe" -- set interface "$probe" type=dummy \
+        ofport_request="$probe_ofport"
+    sync_ms "$l0" >> "$work/second"
     kill "$(cat "$work/flowd.pid")"; sleep 0.5
     [ -n "${BENCH_KEEP_LOGS:-}" ] && cp "$work/flowd.log" "$BENCH_KEEP_LOGS"
-    ofctl_load "$work/of" >> "$work/fo"
+    # The same flows, as the no-op resync found them.
     t0=$(now)
     for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 dump-flows br$k > /dev/null; done
     t1=$(now); echo "$t1 - $t0" | bc >> "$work/dump"
+    ofctl_load "$work/of" >> "$work/fo"
 done
 echo
 echo "## Runtime ($n guests, $flows flows over 4 bridges)"
@@ -159,6 +183,8 @@ echo "| initial sync: start -> all flows installed (s) | $(median < "$work/fs") 
 no=$(med1 < "$work/noop"); du=$(med1 < "$work/dump")
 echo "| no-op resync after restart (s) | $(median < "$work/noop") | $(median < "$work/dump") (dump-flows) | $(echo "scale=2; $no / $du" | bc) |"
 echo "| flow mods sent by the no-op resync | $mods | - | - |"
+echo "| then a port removed: its sync, building $probe_br's desired flows (ms) | $(median < "$work/first") | - | - |"
+echo "| and added back: an incremental sync (ms) | $(median < "$work/second") | - | - |"
 echo "| ovs-flowd peak RSS, start to synced (KiB) | $rss ($(echo "scale=2; $rss * 1024 / $flows" | bc) bytes/flow, incl. the library) | - | - |"
 
 for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 del-flows br$k; done

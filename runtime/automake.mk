@@ -9,6 +9,7 @@ ovs_flowd_SOURCES = \
 	runtime/rt-bundle.c \
 	runtime/rt-bulk.c \
 	runtime/rt-dump.c \
+	runtime/rt-digest.c \
 	runtime/rt-flows.c \
 	runtime/rt-log.c \
 	runtime/rt-taps.c

@@ -282,8 +282,8 @@ apply_topology(struct flowd *fd, struct topo *t)
         if (!b) {
             b = xzalloc(sizeof *b);
             b->name = xstrdup(tb->name);
-            rt_table_init(&b->desired);
-            rt_table_init(&b->installed);
+            rt_table_init(&b->desired, false);
+            rt_table_init(&b->installed, true);
             hmap_init(&b->counters);
             b->need_dump = true;
             hmap_insert(&fd->bridges, &b->node, hash_string(b->name, 0));
@@ -371,7 +371,7 @@ cmd_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
                       !b->br ? "left the topology"
                       : b->in_db ? "in ovsdb" : "not in ovsdb",
                       b->ctl ? "connected" : "not connected",
-                      rt_table_count(&b->desired),
+                      rt_table_count(rt_bridge_desired(b)),
                       rt_table_count(&b->installed), b->n_flow_mods,
                       b->n_syncs);
         if (b->last_sync) {
@@ -460,7 +460,7 @@ cmd_dump(struct unixctl_conn *conn, int argc OVS_UNUSED,
         unixctl_command_reply_error(conn, "no such bridge in the topology");
         return;
     }
-    rt_table_format(&b->desired, &s);
+    rt_table_format(rt_bridge_desired(b), &s);
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }

@@ -12,6 +12,7 @@
 
 #include "byte-order.h"
 #include "emit.h"
+#include "flow.h"
 #include "hash.h"
 #include "model.h"
 #include "openvswitch/dynamic-string.h"
@@ -37,6 +38,8 @@ struct rt_flow {
     ovs_u128 text_hash;         /* Of the ovs-ofctl line it was parsed
                                  * from (desired flows only; 128 bits,
                                  * so equal hashes are equal lines). */
+    ovs_u128 wire_hash;         /* Of what it means (see wire_hash()), in
+                                 * a table that sums them only. */
     uint8_t table;
     uint16_t priority;
     struct minimatch match;     /* Owned. */
@@ -46,10 +49,52 @@ struct rt_flow {
 };
 
 static uint32_t
-flow_hash(uint8_t table, uint16_t priority, const struct minimatch *m)
+key_hash(uint8_t table, uint16_t priority, const struct minimatch *m)
 {
     return hash_int(((uint32_t) table << 16) | priority,
                     minimatch_hash(m, 0));
+}
+
+/* Adds (sign 1) or subtracts (sign -1) 'h' to or from digest 'sum'.  A
+ * sum of random 128-bit values is a digest of a set that does not depend
+ * on order and that can be updated one member at a time. */
+static void
+digest_add(ovs_u128 *sum, const ovs_u128 *h, int sign)
+{
+    if (sign > 0) {
+        sum->u64.lo += h->u64.lo;
+        sum->u64.hi += h->u64.hi;
+    } else {
+        sum->u64.lo -= h->u64.lo;
+        sum->u64.hi -= h->u64.hi;
+    }
+}
+
+/* The hash of what flow 'f' means to a switch: its table, priority,
+ * cookie, match and its actions as encoded in OpenFlow 1.5, so that a
+ * flow read back from the switch and the same flow parsed from text hash
+ * the same (their ofpacts differ in internal members, see
+ * ofpacts_equal_on_wire()). */
+static ovs_u128
+wire_hash(const struct rt_flow *f)
+{
+    uint64_t stub[1024 / 8];
+    struct ofpbuf b = OFPBUF_STUB_INITIALIZER(stub);
+    const struct miniflow *flow = f->match.flow;
+    size_t flow_size = (sizeof *flow
+                        + MINIFLOW_VALUES_SIZE(miniflow_n_values(flow)));
+    ovs_u128 h;
+
+    ofpbuf_put(&b, &f->table, sizeof f->table);
+    ofpbuf_put(&b, &f->priority, sizeof f->priority);
+    ofpbuf_put(&b, &f->cookie, sizeof f->cookie);
+    ofpbuf_put(&b, f->match.flow, flow_size);
+    ofpbuf_put(&b, f->match.mask, flow_size);
+    ofpacts_put_openflow_instructions(f->ofpacts, f->ofpacts_len, &b,
+                                      OFP15_VERSION);
+    hash_bytes128(b.data, b.size, 0, &h);
+    ofpbuf_uninit(&b);
+    return h;
 }
 
 static struct rt_flow *
@@ -79,20 +124,36 @@ flow_destroy(struct rt_flow *f)
 static bool
 table_insert(struct rt_table *t, struct rt_flow *f)
 {
-    f->node.hash = flow_hash(f->table, f->priority, &f->match);
+    f->node.hash = key_hash(f->table, f->priority, &f->match);
     if (table_find(t, f)) {
         flow_destroy(f);
         return false;
     }
     hmap_insert(&t->flows, &f->node, f->node.hash);
+    digest_add(&t->text_digest, &f->text_hash, 1);
+    if (t->wire_digests) {
+        f->wire_hash = wire_hash(f);
+        digest_add(&t->wire_digest, &f->wire_hash, 1);
+    }
     return true;
+}
+
+/* Takes 'f' out of 't''s index and digests (not out of its group). */
+static void
+table_unindex(struct rt_table *t, struct rt_flow *f)
+{
+    hmap_remove(&t->flows, &f->node);
+    digest_add(&t->text_digest, &f->text_hash, -1);
+    if (t->wire_digests) {
+        digest_add(&t->wire_digest, &f->wire_hash, -1);
+    }
 }
 
 /* Takes 'f' out of table 't' and its group (not freed). */
 static void
 table_remove(struct rt_table *t, struct rt_flow *f)
 {
-    hmap_remove(&t->flows, &f->node);
+    table_unindex(t, f);
     if (f->in_group) {
         ovs_list_remove(&f->group_node);
         f->in_group = false;
@@ -100,11 +161,11 @@ table_remove(struct rt_table *t, struct rt_flow *f)
 }
 
 void
-rt_table_init(struct rt_table *t)
+rt_table_init(struct rt_table *t, bool wire_digests)
 {
+    memset(t, 0, sizeof *t);
     hmap_init(&t->flows);
-    t->groups = NULL;
-    t->n_groups = 0;
+    t->wire_digests = wire_digests;
 }
 
 void
@@ -118,6 +179,7 @@ rt_table_clear(struct rt_table *t)
     free(t->groups);
     t->groups = NULL;
     t->n_groups = 0;
+    t->text_digest = t->wire_digest = OVS_U128_ZERO;
 }
 
 void
@@ -176,7 +238,7 @@ reuse_group(struct rt_table *out, size_t g, struct hmap *reuse)
 
     LIST_FOR_EACH_POP (f, group_node, &out->groups[g]) {
         f->in_group = false;
-        hmap_remove(&out->flows, &f->node);
+        table_unindex(out, f);
         hmap_insert(reuse, &f->text_node, f->text_hash.u32[0]);
     }
 }
@@ -198,8 +260,9 @@ rt_table_build(struct rt_table *out, const struct model *m,
      * identical ones back instead of parsing them again. */
     if (out->n_groups != n_groups) {
         only = NULL;
-        HMAP_FOR_EACH_POP (f, node, &out->flows) {
+        HMAP_FOR_EACH_SAFE (f, node, &out->flows) {
             f->in_group = false;
+            table_unindex(out, f);
             hmap_insert(&reuse, &f->text_node, f->text_hash.u32[0]);
         }
         free(out->groups);
@@ -299,6 +362,33 @@ rt_table_build(struct rt_table *out, const struct model *m,
 }
 
 void
+rt_table_text_digest(const struct model *m, const struct topo_bridge *br,
+                     const unsigned int *ofports, ovs_u128 *digest,
+                     size_t *n)
+{
+    struct pipe_options opt = {
+        .ofport = ofport_of,
+        .aux = CONST_CAST(unsigned int *, ofports),
+        .only_bound = true,
+    };
+    struct pipe_bridge *pb = pipe_build(m, br, &opt);
+    struct strbuf line = STRBUF_INIT;
+
+    *digest = OVS_U128_ZERO;
+    for (size_t i = 0; i < pb->n_flows; i++) {
+        ovs_u128 h;
+
+        strbuf_clear(&line);
+        emit_flow_line(&pb->flows[i], &line);
+        hash_bytes128(strbuf_cstr(&line), line.len, 0, &h);
+        digest_add(digest, &h, 1);
+    }
+    *n = pb->n_flows;
+    strbuf_destroy(&line);
+    pipe_bridge_destroy(pb);
+}
+
+void
 rt_table_add_stats(struct rt_table *out, const struct ofputil_flow_stats *fs)
 {
     struct rt_flow *f = xzalloc(sizeof *f);
@@ -351,6 +441,33 @@ log_flow(const char *what, const struct rt_flow *f)
     }
 }
 
+/* Returns true if the 'a_len' bytes of actions 'a' and the 'b_len' bytes
+ * of 'b' mean the same, comparing what they encode to in OpenFlow 1.5.
+ * Comparing the ofpacts bytewise would not do: an action read back from
+ * the switch differs from the same action parsed from text in internal
+ * members (its 'raw' wire type, a meter's provider id, the unused bytes
+ * of a set_field value); formatting both as text, which
+ * ofpacts_equal_stringwise() does, costs ten times more. */
+static bool
+ofpacts_equal_on_wire(const struct ofpact *a, size_t a_len,
+                      const struct ofpact *b, size_t b_len)
+{
+    uint64_t a_stub[512 / 8], b_stub[512 / 8];
+    struct ofpbuf x = OFPBUF_STUB_INITIALIZER(a_stub);
+    struct ofpbuf y = OFPBUF_STUB_INITIALIZER(b_stub);
+    bool equal;
+
+    if (a_len == b_len && !memcmp(a, b, a_len)) {
+        return true;
+    }
+    ofpacts_put_openflow_instructions(a, a_len, &x, OFP15_VERSION);
+    ofpacts_put_openflow_instructions(b, b_len, &y, OFP15_VERSION);
+    equal = x.size == y.size && !memcmp(x.data, y.data, x.size);
+    ofpbuf_uninit(&x);
+    ofpbuf_uninit(&y);
+    return equal;
+}
+
 /* Appends to 'msgs' the flow mod, if any, that makes the switch's flow
  * 'i' (NULL if none has d's key) into desired flow 'd'.  Returns 1 if it
  * appended one, else 0. */
@@ -365,15 +482,13 @@ diff_flow(const struct rt_flow *d, const struct rt_flow *i,
         /* OpenFlow 1.1+ modify never changes a cookie; an add of the
          * same match and priority replaces the flow in place. */
         ovs_list_push_back(msgs, &encode(d, OFPFC_ADD)->list_node);
-    } else if (!ofpacts_equal(i->ofpacts, i->ofpacts_len,
-                              d->ofpacts, d->ofpacts_len)
+    } else if (!ofpacts_equal_on_wire(i->ofpacts, i->ofpacts_len,
+                                      d->ofpacts, d->ofpacts_len)
                && !ofpacts_equal_stringwise(i->ofpacts, i->ofpacts_len,
                                             d->ofpacts, d->ofpacts_len)) {
-        /* Bytewise first (cheap, and always true after our own sync);
-         * stringwise then, since the switch's decoding of an action may
-         * differ in internal fields (the raw encoding it came in) from
-         * ours while meaning the same.  Modify keeps the flow's
-         * counters. */
+        /* On the wire first; as text if that differs, since the switch
+         * might encode an action in another of its wire forms (none of
+         * ours does).  Modify keeps the flow's counters. */
         ovs_list_push_back(msgs, &encode(d, OFPFC_MODIFY_STRICT)->list_node);
     } else {
         return 0;

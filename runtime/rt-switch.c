@@ -339,6 +339,82 @@ changed_ports(const struct rt_bridge *b)
     return only;
 }
 
+/* Saves the digest of what 'b' holds, if it changed: 'b' is in sync and
+ * its desired table built. */
+static void
+save_digest(struct rt_bridge *b)
+{
+    struct rt_digest d = {
+        .text = b->desired.text_digest,
+        .wire = b->installed.wire_digest,
+        .n = rt_table_count(&b->installed),
+    };
+
+    if (!ovs_u128_equals(d.text, b->saved.text)
+        || !ovs_u128_equals(d.wire, b->saved.wire) || d.n != b->saved.n) {
+        rt_digest_save(b->name, &d);
+        b->saved = d;
+    }
+}
+
+/* With the read-back '*rbp' running and a full build due: tells from
+ * digests alone whether the switch holds what the last sync left and
+ * whether that is what 'b' wants now (see rt-digest.c).  If so, 'b' is in
+ * sync with its desired table deferred.  Returns true if there is nothing
+ * more to do now (in sync, or the read-back failed); false if the flows
+ * must be built and compared, with '*rbp' set to NULL if the read-back
+ * is over. */
+static bool
+synced_by_digest(struct rt_bridge *b, const struct model *m,
+                 struct readback **rbp, long long int start)
+{
+    struct readback *rb = *rbp;
+    struct rt_digest d;
+    ovs_u128 text;
+    size_t n;
+
+    if (!rb || b->built_ofports || !rt_digest_load(b->name, &d)) {
+        return false;
+    }
+    rt_table_text_digest(m, b->br, b->ofports, &text, &n);
+    if (!ovs_u128_equals(text, d.text) || n != d.n) {
+        VLOG_INFO("bridge %s: the flows wanted changed since the last "
+                  "sync: comparing every flow", b->name);
+        return false;
+    }
+    *rbp = NULL;
+    if (!finish_readback(rb)) {
+        return true;
+    }
+    if (!ovs_u128_equals(b->installed.wire_digest, d.wire)
+        || rt_table_count(&b->installed) != d.n) {
+        VLOG_INFO("bridge %s: the switch does not hold what the last sync "
+                  "left: comparing every flow", b->name);
+        return false;
+    }
+    rt_table_clear(&b->desired);
+    b->desired_deferred = true;
+    b->saved = d;
+    b->in_sync = true;
+    b->need_sync = false;
+    b->retry_ms = 0;
+    b->next_audit = time_msec() + audit_ms;
+    b->last_sync = time_wall_msec();
+    b->last_sync_ms = time_msec() - start;
+    set_error(b, NULL);
+    VLOG_INFO("bridge %s: the switch holds every flow wanted, nothing sent "
+              "(%"PRIuSIZE" flows, what the last sync left, by their "
+              "digests: %lld ms; the flows are parsed at the next change)",
+              b->name, d.n, b->last_sync_ms);
+    return true;
+}
+
+const struct rt_table *
+rt_bridge_desired(const struct rt_bridge *b)
+{
+    return b->desired_deferred ? &b->installed : &b->desired;
+}
+
 /* Sends the difference between desired and installed: when the switch
  * holds what the last build wanted ('in_sync'), only the flows that
  * build changed are looked at, so a port coming or going costs its own
@@ -354,10 +430,17 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     bool *only = changed_ports(b);
     size_t n_rebuilt = b->br->n_ports;
     struct rt_delta delta;
+    bool full_diff;
     char *error;
     size_t n;
     int e;
 
+    if (synced_by_digest(b, m, &rb, start)) {
+        free(only);
+        return;
+    }
+    /* Only the changes of this build, if the last one is on the switch. */
+    full_diff = !b->in_sync || b->desired_deferred;
     if (only) {
         n_rebuilt = 0;
         for (size_t i = 0; i < b->br->n_ports; i++) {
@@ -367,6 +450,7 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     rt_delta_init(&delta);
     error = rt_table_build(&b->desired, m, b->br, b->ofports, only,
                            &delta);
+    b->desired_deferred = false;
     free(only);
     free(b->built_ofports);
     b->built_ofports = NULL;
@@ -387,9 +471,9 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     b->built_ofports = xmemdup(b->ofports,
                                (b->br->n_ports + 1) * sizeof *b->ofports);
     long long int built = time_msec();
-    n = (b->in_sync
-         ? rt_table_diff_delta(&b->desired, &b->installed, &delta, &msgs)
-         : rt_table_diff(&b->desired, &b->installed, &msgs));
+    n = (full_diff
+         ? rt_table_diff(&b->desired, &b->installed, &msgs)
+         : rt_table_diff_delta(&b->desired, &b->installed, &delta, &msgs));
     if (!n) {
         if (!b->in_sync) {
             /* No copy of 'desired' into 'installed': an empty diff means
@@ -402,6 +486,7 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
         rt_delta_destroy(&delta);
         b->last_sync = time_wall_msec();
         b->last_sync_ms = time_msec() - start;
+        save_digest(b);
         return;
     }
     bool bulk = (bulk_min && !b->in_sync && n >= bulk_min
@@ -448,13 +533,14 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
         }
         return;
     }
-    if (b->in_sync) {
+    if (!full_diff) {
         rt_table_apply_delta(&b->installed, &b->desired, &delta);
     } else {
         rt_table_copy(&b->installed, &b->desired);
         b->in_sync = true;
     }
     rt_delta_destroy(&delta);
+    save_digest(b);
     b->retry_ms = 0;
     b->next_audit = time_msec() + audit_ms;
     b->n_flow_mods += n;

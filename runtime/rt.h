@@ -15,7 +15,10 @@
  * There is no delete-all-then-add: after a (re)connection the installed
  * table is read back from the switch (dump of our cookies) and diffed, so
  * restarting ovs-flowd with nothing changed sends nothing, and a restarted
- * ovs-vswitchd gets its flows back without operator action.
+ * ovs-vswitchd gets its flows back without operator action.  A restart
+ * does not even parse the desired flows when the read-back matches the
+ * digest of the last sync (rt-digest.c): it only generates their text,
+ * and builds the desired table at the bridge's next change.
  *
  * Modules:
  *   rt-ovsdb.c   the OVSDB side: bridges (created with --create-bridges,
@@ -31,6 +34,7 @@
  *                connections, behind a guard flow;
  *   rt-dump.c    reading back (or counting) the flows of ours a switch
  *                holds;
+ *   rt-digest.c  the digest of what the last sync left, kept in a file;
  *   rt-log.c     packet-ins of logged drops become one log line each,
  *                naming the rule, and per-rule counters;
  *   ovs-flowd.c  options, daemon, the run/wait loop, reload, unixctl.
@@ -47,6 +51,7 @@
 
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
+#include "openvswitch/types.h"
 
 struct topo;
 struct topo_bridge;
@@ -101,9 +106,21 @@ struct rt_table {
     struct hmap flows;          /* Contains "struct rt_flow"s. */
     struct ovs_list *groups;    /* Owned; 'n_groups' lists of rt_flows. */
     size_t n_groups;
+
+    /* Digests of the flows it holds, whatever their order: the sum of
+     * the 128-bit hashes of the lines they were parsed from (desired
+     * flows; 0 for others) and, if 'wire_digests', the sum of the hashes
+     * of what each means on the wire (table, priority, cookie, match and
+     * actions encoded in OpenFlow 1.5: the same for a flow parsed from
+     * text and the same flow read back from a switch). */
+    ovs_u128 text_digest;
+    bool wire_digests;
+    ovs_u128 wire_digest;
 };
 
-void rt_table_init(struct rt_table *);
+/* Initializes an empty table; 'wire_digests' as in struct rt_table
+ * (costs an encoding of every flow inserted; for installed tables). */
+void rt_table_init(struct rt_table *, bool wire_digests);
 void rt_table_clear(struct rt_table *);
 void rt_table_destroy(struct rt_table *);
 size_t rt_table_count(const struct rt_table *);
@@ -136,6 +153,16 @@ char *rt_table_build(struct rt_table *out, const struct model *m,
                      const struct topo_bridge *br,
                      const unsigned int *ofports, const bool *only,
                      struct rt_delta *delta);
+
+/* Stores in '*digest' what the text digest of a table rt_table_build()
+ * builds from the same arguments (all ports) would be, and in '*n' how
+ * many flows it would hold, without parsing any flow: a tenth of the
+ * cost.  (A flow the pipeline made twice would count twice here, once in
+ * the table.) */
+void rt_table_text_digest(const struct model *m,
+                          const struct topo_bridge *br,
+                          const unsigned int *ofports, ovs_u128 *digest,
+                          size_t *n);
 
 /* Adds the flow of dump entry 'fs' to 'out' (copying what it needs;
  * a flow with the key of one already in 'out' is ignored). */
@@ -181,6 +208,24 @@ void rt_table_apply_delta(struct rt_table *installed,
 /* Appends the flows of 't' in canonical dump form (sorted). */
 void rt_table_format(const struct rt_table *, struct ds *);
 
+/* --- What the last sync left (rt-digest.c) ---------------------------- */
+
+/* Digests of a bridge's flows after a sync (see struct rt_table). */
+struct rt_digest {
+    ovs_u128 text;              /* Text digest of the desired flows. */
+    ovs_u128 wire;              /* Wire digest of the installed flows. */
+    size_t n;                   /* How many. */
+};
+
+/* Reads the digest last saved for bridge 'bridge' into '*d'; returns
+ * false if there is none, or none valid for this libopenvswitch (a
+ * damaged file is logged and ignored). */
+bool rt_digest_load(const char *bridge, struct rt_digest *d);
+/* Saves '*d' for bridge 'bridge', replacing the file atomically; a
+ * failure is logged (rate-limited) and otherwise ignored: it only costs
+ * the next restart a full comparison. */
+void rt_digest_save(const char *bridge, const struct rt_digest *d);
+
 /* --- Bridges --------------------------------------------------------- */
 
 /* Per-rule drop counters (rt-log.c). */
@@ -212,6 +257,11 @@ struct rt_bridge {
                                  * of 'desired' for this 'br', or NULL:
                                  * the next build is a full one. */
     bool in_sync;               /* 'installed' equals 'desired'. */
+    bool desired_deferred;      /* 'desired' is not built: a read-back
+                                 * matched the digest of the last sync,
+                                 * so 'installed' is what it would be.
+                                 * The next sync builds it in full. */
+    struct rt_digest saved;     /* What was last saved or loaded. */
     bool need_dump;             /* Installed table must be read back. */
     long long int retry_at;     /* After the switch refused a bundle: not
                                  * before this time (monotonic ms)... */
@@ -230,6 +280,10 @@ struct rt_bridge {
     char *last_error;           /* Owned, or NULL. */
     struct hmap counters;       /* "struct rt_counter"s. */
 };
+
+/* The flows 'b' wants: its desired table, or its installed table while
+ * the desired one is deferred (they are the same flows then). */
+const struct rt_table *rt_bridge_desired(const struct rt_bridge *b);
 
 /* Releases everything 'b' owns (closes its connections). */
 void rt_bridge_destroy(struct rt_bridge *b);

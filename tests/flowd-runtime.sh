@@ -11,7 +11,11 @@
 #   - one spoofed frame gives exactly one log line naming the rule; a
 #     flood gives no more than the meter's rate;
 #   - restarting ovs-flowd with nothing changed sends zero flow mods (its
-#     own counter, and the switch's flows keep their age);
+#     own counter, and the switch's flows keep their age) and parses no
+#     flow (the read-back matches the digest of the last sync); a flow
+#     added meanwhile behind its back, a topology changed meanwhile, a
+#     damaged digest file: all compared in full; a port changed right
+#     after such a restart gets the same flows as ever;
 #   - a port deleted and re-added with another ofport: flows follow, none
 #     of the old ofport remain;
 #   - kill -9 ovs-vswitchd and restart it: flows restored unaided;
@@ -179,19 +183,64 @@ fi
 flowd flowd/drops | grep -q "fbr ipv4-source-guard f1 $after" \
     && ok "flowd/drops counts them per rule" || { bad "flowd/drops:"; flowd flowd/drops; }
 
-# 4. Restart ovs-flowd with nothing changed: zero flow mods.
+# 4. Restart ovs-flowd with nothing changed: zero flow mods, and the
+# read-back matches the digest of the last sync, so nothing is parsed.
 sleep 2
-fpid=$(cat "$work/flowd.pid")
-kill "$fpid"
-wait_for "ovs-flowd to exit" 10 sh -c "! kill -0 $fpid 2>/dev/null"
-start_flowd
-wait_for "ovs-flowd to resync" 10 synced
+# restart_flowd: stops ovs-flowd, runs "$@" meanwhile, starts it again and
+# waits for the resync; 'since' = the log lines before the restart.
+restart_flowd() {
+    local fpid
+    fpid=$(cat "$work/flowd.pid")
+    kill "$fpid"
+    wait_for "ovs-flowd to exit" 10 sh -c "! kill -0 $fpid 2>/dev/null"
+    "$@"
+    since=$(wc -l < "$LOG")
+    start_flowd
+    wait_for "ovs-flowd to resync" 10 synced
+}
+logged() { tail -n +$((since + 1)) "$LOG" | grep -q "$1"; }
+by_digest="bridge fbr: the switch holds every flow wanted, nothing sent (.*by their digests"
+compared="bridge fbr: the switch holds every flow wanted, nothing sent ([0-9]* ms building and comparing)"
+restart_flowd true
 [ "$(mods)" = 0 ] && ok "restart with nothing changed: 0 flow mods sent" \
     || bad "restart sent $(mods) flow mods"
 young=$(ovs-ofctl -O OpenFlow15 dump-flows fbr cookie=0xfc00000000000000/0xff00000000000000 \
         | grep -c "duration=[01]\.")
 [ "$young" = 0 ] && ok "and the switch's flows kept their age (none re-added)" \
     || bad "$young flows were re-added"
+logged "$by_digest" \
+    && ok "and told so by the digest of the last sync, no flow parsed" \
+    || bad "the restart did not go by the digest: $(tail -n +$((since + 1)) "$LOG" | grep "bridge fbr:" | tail -2)"
+
+# 4b. What the digest must not hide.  A flow of ours added behind
+# ovs-flowd's back while it was down: found and deleted.
+restart_flowd ovs-ofctl -O OpenFlow15 add-flow fbr \
+    "table=250,priority=7,cookie=0xfc0000000000abcd,actions=drop"
+logged "bridge fbr: the switch does not hold what the last sync left" \
+    && [ "$(mods)" = 1 ] \
+    && ! ovs-ofctl -O OpenFlow15 dump-flows fbr table=250 | grep -q 0xfc0000000000abcd \
+    && ok "a flow added while ovs-flowd was down: digest differs, 1 flow mod deletes it" \
+    || bad "a flow added while ovs-flowd was down: $(mods) flow mods"
+# A topology changed while it was down (f2's address): its flows follow.
+restart_flowd sed -i 's/"192.0.2.92"/"192.0.2.82"/' "$topo"
+logged "bridge fbr: the flows wanted changed since the last sync" \
+    && [ "$(mods)" -gt 0 ] && grep -q "192.0.2.82" "$work/live" \
+    && ok "a topology changed while ovs-flowd was down: compared in full, $(mods) flow mods" \
+    || bad "a topology changed while ovs-flowd was down: $(mods) flow mods"
+equals_compile "after the topology changed while ovs-flowd was down"
+restart_flowd sed -i 's/"192.0.2.82"/"192.0.2.92"/' "$topo"
+# A damaged digest file: ignored, said, every flow compared.
+restart_flowd sh -c "echo damaged > $OVS_RUNDIR/ovs-flowd.fbr.digest"
+logged "ovs-flowd.fbr.digest: not a digest ovs-flowd wrote: ignored" \
+    && logged "$compared" && [ "$(mods)" = 0 ] \
+    && ok "a damaged digest file: ignored, every flow compared, 0 flow mods" \
+    || bad "a damaged digest file: $(mods) flow mods"
+# And the next restart goes by the digest again (step 5 then changes a
+# port of a bridge whose desired flows were never parsed).
+restart_flowd true
+logged "$by_digest" && [ "$(mods)" = 0 ] \
+    && ok "the digest is saved again after a full comparison" \
+    || bad "the restart after a full comparison did not go by the digest"
 
 # 5. A port deleted and re-added with another ofport.
 old=$(vsctl get interface f2 ofport)
