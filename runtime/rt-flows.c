@@ -505,20 +505,40 @@ delete_flow(const struct rt_flow *i, struct ovs_list *msgs)
     return 1;
 }
 
+void
+rt_diff_init(struct rt_diff *diff)
+{
+    memset(diff, 0, sizeof *diff);
+}
+
+void
+rt_diff_destroy(struct rt_diff *diff)
+{
+    free(diff->sent);
+    free(diff->deleted);
+    memset(diff, 0, sizeof *diff);
+}
+
 size_t
 rt_table_diff(const struct rt_table *desired,
-              const struct rt_table *installed, struct ovs_list *msgs)
+              const struct rt_table *installed, struct ovs_list *msgs,
+              struct rt_diff *diff)
 {
-    const struct rt_flow *d, *i;
+    struct rt_flow *d, *i;
     size_t n = 0;
 
     HMAP_FOR_EACH (d, node, &desired->flows) {
-        n += diff_flow(d, table_find(installed, d), msgs);
+        if (diff_flow(d, table_find(installed, d), msgs)) {
+            delta_add(&diff->sent, &diff->n_sent, &diff->cap_sent, d);
+            n++;
+        }
     }
     /* Deletes last: nothing is unprotected in between, even without the
      * bundle's atomicity. */
     HMAP_FOR_EACH (i, node, &installed->flows) {
         if (!table_find(desired, i)) {
+            delta_add(&diff->deleted, &diff->n_deleted, &diff->cap_deleted,
+                      i);
             n += delete_flow(i, msgs);
         }
     }
@@ -586,13 +606,21 @@ rt_table_apply_delta(struct rt_table *installed,
 }
 
 void
-rt_table_copy(struct rt_table *dst, const struct rt_table *src)
+rt_table_apply_diff(struct rt_table *installed, const struct rt_diff *diff)
 {
-    const struct rt_flow *s;
+    for (size_t k = 0; k < diff->n_deleted; k++) {
+        table_remove(installed, diff->deleted[k]);
+        flow_destroy(diff->deleted[k]);
+    }
+    for (size_t k = 0; k < diff->n_sent; k++) {
+        const struct rt_flow *d = diff->sent[k];
+        struct rt_flow *i = table_find(installed, d);
 
-    rt_table_clear(dst);
-    HMAP_FOR_EACH (s, node, &src->flows) {
-        table_insert(dst, flow_clone(s));
+        if (i) {
+            table_remove(installed, i);
+            flow_destroy(i);
+        }
+        table_insert(installed, flow_clone(d));
     }
 }
 

@@ -430,6 +430,7 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     bool *only = changed_ports(b);
     size_t n_rebuilt = b->br->n_ports;
     struct rt_delta delta;
+    struct rt_diff diff;
     bool full_diff;
     char *error;
     size_t n;
@@ -448,6 +449,7 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
         }
     }
     rt_delta_init(&delta);
+    rt_diff_init(&diff);
     error = rt_table_build(&b->desired, m, b->br, b->ofports, only,
                            &delta);
     b->desired_deferred = false;
@@ -457,6 +459,7 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     if (rb && !finish_readback(rb)) {
         free(error);
         rt_delta_destroy(&delta);
+        rt_diff_destroy(&diff);
         return;                 /* A full build again after reconnecting. */
     }
     b->need_sync = false;
@@ -466,13 +469,14 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
         set_error(b, error);
         b->in_sync = false;
         rt_delta_destroy(&delta);
+        rt_diff_destroy(&diff);
         return;
     }
     b->built_ofports = xmemdup(b->ofports,
                                (b->br->n_ports + 1) * sizeof *b->ofports);
     long long int built = time_msec();
     n = (full_diff
-         ? rt_table_diff(&b->desired, &b->installed, &msgs)
+         ? rt_table_diff(&b->desired, &b->installed, &msgs, &diff)
          : rt_table_diff_delta(&b->desired, &b->installed, &delta, &msgs));
     if (!n) {
         if (!b->in_sync) {
@@ -484,6 +488,7 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
                       b->name, time_msec() - start);
         }
         rt_delta_destroy(&delta);
+        rt_diff_destroy(&diff);
         b->last_sync = time_wall_msec();
         b->last_sync_ms = time_msec() - start;
         save_digest(b);
@@ -512,6 +517,7 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
         }
         ofpbuf_list_delete(&errors);
         rt_delta_destroy(&delta);
+        rt_diff_destroy(&diff);
         b->in_sync = false;
         set_error(b, xasprintf("bundle of %"PRIuSIZE" flow mods failed: "
                                "%s", n, s.length ? ds_cstr(&s)
@@ -536,10 +542,11 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     if (!full_diff) {
         rt_table_apply_delta(&b->installed, &b->desired, &delta);
     } else {
-        rt_table_copy(&b->installed, &b->desired);
+        rt_table_apply_diff(&b->installed, &diff);
         b->in_sync = true;
     }
     rt_delta_destroy(&delta);
+    rt_diff_destroy(&diff);
     save_digest(b);
     b->retry_ms = 0;
     b->next_audit = time_msec() + audit_ms;

@@ -181,12 +181,32 @@ int rt_dump_ours(struct vconn *, struct rt_table *out);
  * '*n' and returns 0, or returns an errno value. */
 int rt_count_ours(struct vconn *, uint32_t *n);
 
+/* What one rt_table_diff() sent: the desired flows it added or modified
+ * and the installed flows it deleted (pointers into the two tables, which
+ * must not change until rt_table_apply_diff()). */
+struct rt_diff {
+    struct rt_flow **sent;      /* Owned array. */
+    size_t n_sent, cap_sent;
+    struct rt_flow **deleted;   /* Owned array. */
+    size_t n_deleted, cap_deleted;
+};
+
+void rt_diff_init(struct rt_diff *);
+void rt_diff_destroy(struct rt_diff *);
+
 /* Appends to 'msgs' (a list of ofpbufs) the OpenFlow 1.5 flow mods that
  * turn 'installed' into 'desired': adds and modifies first, then deletes.
- * Returns how many. */
+ * Records them in 'diff' (initialized by the caller).  Returns how
+ * many. */
 size_t rt_table_diff(const struct rt_table *desired,
                      const struct rt_table *installed,
-                     struct ovs_list *msgs);
+                     struct ovs_list *msgs, struct rt_diff *diff);
+
+/* After the flow mods of rt_table_diff() were applied: brings
+ * 'installed' to equal the desired table by applying 'diff' to it (the
+ * flows sent are copied, the others stay as they are). */
+void rt_table_apply_diff(struct rt_table *installed,
+                         const struct rt_diff *diff);
 
 /* Like rt_table_diff(), for when 'installed' equals the desired table as
  * it was before the build that made 'delta': looks at the changed flows
@@ -195,9 +215,6 @@ size_t rt_table_diff_delta(const struct rt_table *desired,
                            const struct rt_table *installed,
                            const struct rt_delta *delta,
                            struct ovs_list *msgs);
-
-/* Makes 'dst' a copy of 'src'. */
-void rt_table_copy(struct rt_table *dst, const struct rt_table *src);
 
 /* After the flow mods of rt_table_diff_delta() were applied: brings
  * 'installed' to equal 'desired' by applying 'delta' to it. */
