@@ -579,6 +579,20 @@ flow_clone(const struct rt_flow *s)
     return f;
 }
 
+/* Puts a copy of desired flow 'd' into 'installed', in place of the flow
+ * with its key, if any. */
+static void
+install_copy(struct rt_table *installed, const struct rt_flow *d)
+{
+    struct rt_flow *i = table_find(installed, d);
+
+    if (i) {
+        table_remove(installed, i);
+        flow_destroy(i);
+    }
+    table_insert(installed, flow_clone(d));
+}
+
 void
 rt_table_apply_delta(struct rt_table *installed,
                      const struct rt_table *desired,
@@ -594,14 +608,7 @@ rt_table_apply_delta(struct rt_table *installed,
         }
     }
     for (size_t k = 0; k < delta->n_added; k++) {
-        const struct rt_flow *d = delta->added[k];
-        struct rt_flow *i = table_find(installed, d);
-
-        if (i) {
-            table_remove(installed, i);
-            flow_destroy(i);
-        }
-        table_insert(installed, flow_clone(d));
+        install_copy(installed, delta->added[k]);
     }
 }
 
@@ -613,14 +620,7 @@ rt_table_apply_diff(struct rt_table *installed, const struct rt_diff *diff)
         flow_destroy(diff->deleted[k]);
     }
     for (size_t k = 0; k < diff->n_sent; k++) {
-        const struct rt_flow *d = diff->sent[k];
-        struct rt_flow *i = table_find(installed, d);
-
-        if (i) {
-            table_remove(installed, i);
-            flow_destroy(i);
-        }
-        table_insert(installed, flow_clone(d));
+        install_copy(installed, diff->sent[k]);
     }
 }
 
