@@ -2,8 +2,8 @@
 /* ovs-flowd.c -- the runtime daemon: options, daemon conventions (the OVS
  * daemon, vlog and unixctl libraries), the run/wait loop, topology reload
  * (SIGHUP, flowd/reload, or the file changing) and the unixctl commands.
- * The work is done by rt-ovsdb.c, rt-switch.c, rt-flows.c, rt-log.c (see
- * rt.h). */
+ * The work is done by rt-ovsdb.c, rt-switch.c, rt-sync.c, rt-flows.c,
+ * rt-log.c and the others rt.h lists. */
 #include <config.h>
 
 #include <errno.h>
@@ -154,7 +154,7 @@ parse_options(int argc, char *argv[], struct flowd *fd)
                 ovs_fatal(0, "--bulk-load: \"%s\" is not a number of "
                           "flows (0 or more)", optarg);
             }
-            rt_switch_set_bulk_load(min);
+            rt_sync_set_bulk_load(min);
             break;
         }
         case 'h':
@@ -571,7 +571,7 @@ main(int argc, char *argv[])
             rt_switch_run(b, fd.topo,
                           !ovsdb_idl_has_ever_connected(fd.idl));
         }
-        rt_switch_sync_all(&fd.bridges, fd.model, idl_run, idl_wait,
+        rt_sync_all(&fd.bridges, fd.model, idl_run, idl_wait,
                            fd.idl);
         HMAP_FOR_EACH_SAFE (b, next, node, &fd.bridges) {
             if (!b->br && !rt_table_count(&b->installed) && !b->need_dump) {

@@ -27,8 +27,10 @@
  *                external_ids:iface-id) and their ofports;
  *   rt-flows.c   flow tables keyed by (table, priority, match), building
  *                the desired table from the pipeline, and the diff;
- *   rt-switch.c  the OpenFlow side, per bridge: connection to its
- *                management socket, meter, dump, bundle, packet-ins;
+ *   rt-switch.c  the OpenFlow side, per bridge: connections to its
+ *                management socket, meter, audit, packet-ins;
+ *   rt-sync.c    syncing a bridge: read-back, build (or digests),
+ *                diff, bundle; several bridges at once in threads;
  *   rt-bundle.c  one atomic bundle in two round trips;
  *   rt-bulk.c    loading a bridge with none of our flows over several
  *                connections, behind a guard flow;
@@ -333,6 +335,27 @@ bool rt_ovsdb_run(struct ovsdb_idl *, const struct topo *t,
  * synced only once OVSDB has said which ofports its ports have). */
 void rt_switch_run(struct rt_bridge *b, const struct topo *t,
                    bool db_pending);
+void rt_switch_wait(struct rt_bridge *b);
+/* Sets how often (seconds; 0: never) a bridge in sync has the flows of
+ * ours on its switch counted, to notice flows deleted or added behind
+ * ovs-flowd's back and sync again (default 10). */
+void rt_switch_set_audit(int seconds);
+
+/* For rt-sync.c: closes b's connections (logged with 'why'), to be
+ * reopened and read back; */
+void rt_switch_disconnect(struct rt_bridge *b, const char *why);
+/* installs meter 1 at the bridge's log rate (add, or modify if it
+ * exists; meters cannot go inside bundles); */
+void rt_switch_install_meter(struct rt_bridge *b);
+/* returns the vconn name of b's management socket (malloc'd); */
+char *rt_switch_target(const struct rt_bridge *b);
+/* sets the time of b's next audit, one interval from now. */
+void rt_switch_schedule_audit(struct rt_bridge *b);
+/* Replaces b's last error with 'msg' (taken; NULL: none). */
+void rt_bridge_set_error(struct rt_bridge *b, char *msg);
+
+/* --- Syncing (rt-sync.c) ---------------------------------------------- */
+
 /* Reads back, rebuilds and syncs every bridge of 'bridges' (of "struct
  * rt_bridge"s) that needs it against model 'm' (a read-back runs in a
  * thread of its own while the bridge's flows are built); returns when
@@ -340,17 +363,12 @@ void rt_switch_run(struct rt_bridge *b, const struct topo *t,
  * runs in one thread per bridge, while this thread calls 'idle(aux)'
  * and 'idle_wait(aux)' (both may be NULL) in a poll loop: they may touch
  * nothing the bridges own. */
-void rt_switch_sync_all(struct hmap *bridges, const struct model *m,
-                        void (*idle)(void *aux), void (*idle_wait)(void *aux),
-                        void *aux);
-void rt_switch_wait(struct rt_bridge *b);
-/* Sets how often (seconds; 0: never) a bridge in sync has the flows of
- * ours on its switch counted, to notice flows deleted or added behind
- * ovs-flowd's back and sync again (default 10). */
-void rt_switch_set_audit(int seconds);
+void rt_sync_all(struct hmap *bridges, const struct model *m,
+                 void (*idle)(void *aux), void (*idle_wait)(void *aux),
+                 void *aux);
 /* Sets from how many flow mods on (0: never) a bridge that holds none of
  * our flows is loaded with rt_bulk_load() (default 2048). */
-void rt_switch_set_bulk_load(int min);
+void rt_sync_set_bulk_load(int min);
 
 /* --- Attaching taps (rt-taps.c) --------------------------------------- */
 

@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* rt-sync.c -- syncing a bridge's flows, the heart of ovs-flowd: read
+ * back what the switch holds (in a thread of its own), build the desired
+ * table (or tell from the digests of the last sync that nothing changed,
+ * rt-digest.c), diff, and send the difference in one atomic bundle
+ * (rt-bundle.c) or, to a bridge that holds none of our flows, over
+ * several connections (rt-bulk.c).  Several bridges sync at once, one
+ * thread each.  The connections themselves are rt-switch.c's. */
+#include <config.h>
+
+#include "rt.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "latch.h"
+#include "model.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/list.h"
+#include "openvswitch/ofp-bundle.h"
+#include "openvswitch/ofp-errors.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "ovs-thread.h"
+#include "pipe.h"
+#include "timeval.h"
+#include "topo.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(rt_sync);
+
+/* From how many flow mods on an empty bridge is loaded over several
+ * connections (rt_sync_set_bulk_load()); 0: never. */
+static size_t bulk_min = 2048;
+
+void
+rt_sync_set_bulk_load(int min)
+{
+    bulk_min = min;
+}
+
+/* A read-back of our flows into b->installed, in a thread of its own
+ * while the desired table is built: reading back is mostly waiting for
+ * ovs-vswitchd, building is ovs-flowd's CPU. */
+struct readback {
+    struct rt_bridge *b;
+    pthread_t thread;
+    long long int start;        /* When it began (monotonic ms). */
+    int error;                  /* rt_dump_ours()'s result. */
+};
+
+static void *
+readback_thread(void *rb_)
+{
+    struct readback *rb = rb_;
+
+    rb->error = rt_dump_ours(rb->b->ctl, &rb->b->installed);
+    return NULL;
+}
+
+/* Starts reading back 'b''s flows into 'rb'.  Until finish_readback(),
+ * the thread owns b->ctl and b->installed. */
+static void
+start_readback(struct rt_bridge *b, struct readback *rb)
+{
+    if (b->retry_ms) {
+        rt_switch_install_meter(b);
+    }
+    b->in_sync = false;
+    *rb = (struct readback) { .b = b, .start = time_msec() };
+    rb->thread = ovs_thread_create("readback", readback_thread, rb);
+}
+
+/* Waits for 'rb' to end; returns false (and disconnects) if it failed. */
+static bool
+finish_readback(struct readback *rb)
+{
+    struct rt_bridge *b = rb->b;
+
+    xpthread_join(rb->thread, NULL);
+    if (rb->error) {
+        rt_switch_disconnect(b, ovs_strerror(rb->error));
+        return false;
+    }
+    VLOG_INFO("bridge %s: %"PRIuSIZE" of our flows on the switch "
+              "(%lld ms reading them back)", b->name,
+              rt_table_count(&b->installed), time_msec() - rb->start);
+    b->need_dump = false;
+    return true;
+}
+
+/* Returns which ports of 'b' to rebuild (a malloc'd array indexed like
+ * b->br->ports), or NULL for all: the ports whose ofport changed since
+ * the last build, unless that build was for another topology or one of
+ * them is shared. */
+static bool *
+changed_ports(const struct rt_bridge *b)
+{
+    const struct topo_bridge *br = b->br;
+    bool *only;
+
+    if (!b->built_ofports) {
+        return NULL;
+    }
+    only = xcalloc(br->n_ports + 1, sizeof *only);
+    for (size_t i = 0; i < br->n_ports; i++) {
+        if (b->ofports[i] != b->built_ofports[i]) {
+            if (pipe_port_is_shared(br, br->ports[i])) {
+                free(only);
+                return NULL;
+            }
+            only[i] = true;
+        }
+    }
+    return only;
+}
+
+/* Saves the digest of what 'b' holds, if it changed: 'b' is in sync and
+ * its desired table built. */
+static void
+save_digest(struct rt_bridge *b)
+{
+    struct rt_digest d = {
+        .text = b->desired.text_digest,
+        .wire = b->installed.wire_digest,
+        .n = rt_table_count(&b->installed),
+    };
+
+    if (!ovs_u128_equals(d.text, b->saved.text)
+        || !ovs_u128_equals(d.wire, b->saved.wire) || d.n != b->saved.n) {
+        rt_digest_save(b->name, &d);
+        b->saved = d;
+    }
+}
+
+/* With the read-back '*rbp' running and a full build due: tells from
+ * digests alone whether the switch holds what the last sync left and
+ * whether that is what 'b' wants now (see rt-digest.c).  If so, 'b' is in
+ * sync with its desired table deferred.  Returns true if there is nothing
+ * more to do now (in sync, or the read-back failed); false if the flows
+ * must be built and compared, with '*rbp' set to NULL if the read-back
+ * is over. */
+static bool
+synced_by_digest(struct rt_bridge *b, const struct model *m,
+                 struct readback **rbp, long long int start)
+{
+    struct readback *rb = *rbp;
+    struct rt_digest d;
+    ovs_u128 text;
+    size_t n;
+
+    if (!rb || b->built_ofports || !rt_digest_load(b->name, &d)) {
+        return false;
+    }
+    rt_table_text_digest(m, b->br, b->ofports, &text, &n);
+    if (!ovs_u128_equals(text, d.text) || n != d.n) {
+        VLOG_INFO("bridge %s: the flows wanted changed since the last "
+                  "sync: comparing every flow", b->name);
+        return false;
+    }
+    *rbp = NULL;
+    if (!finish_readback(rb)) {
+        return true;
+    }
+    if (!ovs_u128_equals(b->installed.wire_digest, d.wire)
+        || rt_table_count(&b->installed) != d.n) {
+        VLOG_INFO("bridge %s: the switch does not hold what the last sync "
+                  "left: comparing every flow", b->name);
+        return false;
+    }
+    rt_table_clear(&b->desired);
+    b->desired_deferred = true;
+    b->saved = d;
+    b->in_sync = true;
+    b->need_sync = false;
+    b->retry_ms = 0;
+    rt_switch_schedule_audit(b);
+    b->last_sync = time_wall_msec();
+    b->last_sync_ms = time_msec() - start;
+    rt_bridge_set_error(b, NULL);
+    VLOG_INFO("bridge %s: the switch holds every flow wanted, nothing sent "
+              "(%"PRIuSIZE" flows, what the last sync left, by their "
+              "digests: %lld ms; the flows are parsed at the next change)",
+              b->name, d.n, b->last_sync_ms);
+    return true;
+}
+
+const struct rt_table *
+rt_bridge_desired(const struct rt_bridge *b)
+{
+    return b->desired_deferred ? &b->installed : &b->desired;
+}
+
+/* Sends the difference between desired and installed: when the switch
+ * holds what the last build wanted ('in_sync'), only the flows that
+ * build changed are looked at, so a port coming or going costs its own
+ * flows and the bridge-wide ones, not the whole bridge.  If 'rb' is
+ * nonnull, a read-back is running: the desired table is built
+ * meanwhile, and the read-back waited for before the diff. */
+static void
+sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
+{
+    long long int start = time_msec();
+    struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
+    struct ovs_list errors = OVS_LIST_INITIALIZER(&errors);
+    bool *only = changed_ports(b);
+    size_t n_rebuilt = b->br->n_ports;
+    struct rt_delta delta;
+    struct rt_diff diff;
+    bool full_diff;
+    char *error;
+    size_t n;
+    int e;
+
+    if (synced_by_digest(b, m, &rb, start)) {
+        free(only);
+        return;
+    }
+    /* Only the changes of this build, if the last one is on the switch. */
+    full_diff = !b->in_sync || b->desired_deferred;
+    if (only) {
+        n_rebuilt = 0;
+        for (size_t i = 0; i < b->br->n_ports; i++) {
+            n_rebuilt += only[i];
+        }
+    }
+    rt_delta_init(&delta);
+    rt_diff_init(&diff);
+    error = rt_table_build(&b->desired, m, b->br, b->ofports, only,
+                           &delta);
+    b->desired_deferred = false;
+    free(only);
+    free(b->built_ofports);
+    b->built_ofports = NULL;
+    if (rb && !finish_readback(rb)) {
+        free(error);
+        rt_delta_destroy(&delta);
+        rt_diff_destroy(&diff);
+        return;                 /* A full build again after reconnecting. */
+    }
+    b->need_sync = false;
+    if (error) {
+        VLOG_ERR("bridge %s: internal error, flows not synced: %s", b->name,
+                 error);
+        rt_bridge_set_error(b, error);
+        b->in_sync = false;
+        rt_delta_destroy(&delta);
+        rt_diff_destroy(&diff);
+        return;
+    }
+    b->built_ofports = xmemdup(b->ofports,
+                               (b->br->n_ports + 1) * sizeof *b->ofports);
+    long long int built = time_msec();
+    n = (full_diff
+         ? rt_table_diff(&b->desired, &b->installed, &msgs, &diff)
+         : rt_table_diff_delta(&b->desired, &b->installed, &delta, &msgs));
+    if (!n) {
+        if (!b->in_sync) {
+            /* No copy of 'desired' into 'installed': an empty diff means
+             * they hold the same flows already. */
+            b->in_sync = true;
+            VLOG_INFO("bridge %s: the switch holds every flow wanted, "
+                      "nothing sent (%lld ms building and comparing)",
+                      b->name, time_msec() - start);
+        }
+        rt_delta_destroy(&delta);
+        rt_diff_destroy(&diff);
+        b->last_sync = time_wall_msec();
+        b->last_sync_ms = time_msec() - start;
+        save_digest(b);
+        return;
+    }
+    bool bulk = (bulk_min && !b->in_sync && n >= bulk_min
+                 && !rt_table_count(&b->installed));
+    size_t n_conns = 1;
+    if (bulk) {
+        char *target = rt_switch_target(b);
+        e = rt_bulk_load(b->ctl, target, &msgs, n, &errors, &n_conns);
+        free(target);
+    } else {
+        e = rt_bundle_transact(b->ctl, &msgs, OFPBF_ATOMIC | OFPBF_ORDERED,
+                               &errors);
+    }
+    ofpbuf_list_delete(&msgs);
+    if (e || !ovs_list_is_empty(&errors)) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        struct ofpbuf *err;
+
+        LIST_FOR_EACH (err, list_node, &errors) {
+            enum ofperr oe = ofperr_decode_msg(err->data, NULL);
+            ds_put_format(&s, "%s%s", s.length ? ", " : "",
+                          oe ? ofperr_to_string(oe) : "?");
+        }
+        ofpbuf_list_delete(&errors);
+        rt_delta_destroy(&delta);
+        rt_diff_destroy(&diff);
+        b->in_sync = false;
+        rt_bridge_set_error(b, xasprintf("bundle of %"PRIuSIZE" flow mods failed: "
+                               "%s", n, s.length ? ds_cstr(&s)
+                                                 : ovs_strerror(e)));
+        VLOG_ERR("bridge %s: %s; the previous flows stay installed",
+                 b->name, b->last_error);
+        ds_destroy(&s);
+        if (e != EPROTO) {
+            rt_switch_disconnect(b, ovs_strerror(e));
+        } else {
+            /* Retry from what the switch has, with the meter made again
+             * (a meter deleted behind our back makes every logged drop
+             * refused), but not in a loop: 1 s, 2 s, ... 30 s apart. */
+            b->need_dump = true;
+            b->retry_ms = MIN(b->retry_ms ? 2 * b->retry_ms : 1000, 30000);
+            b->retry_at = time_msec() + b->retry_ms;
+            VLOG_INFO("bridge %s: retrying in %d s", b->name,
+                      b->retry_ms / 1000);
+        }
+        return;
+    }
+    if (!full_diff) {
+        rt_table_apply_delta(&b->installed, &b->desired, &delta);
+    } else {
+        rt_table_apply_diff(&b->installed, &diff);
+        b->in_sync = true;
+    }
+    rt_delta_destroy(&delta);
+    rt_diff_destroy(&diff);
+    save_digest(b);
+    b->retry_ms = 0;
+    rt_switch_schedule_audit(b);
+    b->n_flow_mods += n;
+    b->n_syncs++;
+    b->last_sync = time_wall_msec();
+    b->last_sync_ms = time_msec() - start;
+    rt_bridge_set_error(b, NULL);
+    struct ds how = DS_EMPTY_INITIALIZER;
+    if (n_conns > 1) {
+        ds_put_format(&how, "%"PRIuSIZE" bundles on as many connections, "
+                      "behind a guard flow", n_conns);
+    } else {
+        ds_put_cstr(&how, "one bundle");
+    }
+    VLOG_INFO("bridge %s: %"PRIuSIZE" flow mods in %s (%lld ms, "
+              "%lld of them building; flows of %"PRIuSIZE" of %"PRIuSIZE
+              " ports rebuilt), %"PRIuSIZE" flows installed", b->name, n,
+              ds_cstr(&how),
+              b->last_sync_ms, built - start, n_rebuilt, b->br->n_ports,
+              rt_table_count(&b->installed));
+    ds_destroy(&how);
+}
+
+/* Whether 'b' has a dump or a sync to do now. */
+static bool
+work_due(const struct rt_bridge *b)
+{
+    return (b->br && b->ctl && b->in_db     /* Not before the ofports are. */
+            && (b->need_dump || b->need_sync)
+            && !(b->need_dump && b->retry_ms && time_msec() < b->retry_at));
+}
+
+/* Reads back and syncs 'b': the part of a bridge's run that talks at
+ * length to its switch.  Touches only 'b' (and reads 'm'), so it runs for
+ * several bridges at once in threads of their own. */
+static void
+bridge_work(struct rt_bridge *b, const struct model *m)
+{
+    struct readback rb;
+
+    if (b->need_dump) {
+        start_readback(b, &rb);
+        sync_bridge(b, m, &rb);
+    } else if (b->need_sync) {
+        sync_bridge(b, m, NULL);
+    }
+}
+
+struct work {
+    struct rt_bridge *b;
+    const struct model *m;
+    pthread_t thread;
+    struct latch *done;         /* Set when this work is done. */
+    bool finished;              /* Written by the thread, read after
+                                 * 'done' is seen set. */
+};
+
+static void *
+work_thread(void *w_)
+{
+    struct work *w = w_;
+
+    bridge_work(w->b, w->m);
+    __atomic_store_n(&w->finished, true, __ATOMIC_RELEASE);
+    latch_set(w->done);
+    return NULL;
+}
+
+/* Whether 'b''s work is more than a small incremental update. */
+static bool
+work_is_big(const struct rt_bridge *b)
+{
+    return b->need_dump || !b->in_sync || !b->built_ofports;
+}
+
+void
+rt_sync_all(struct hmap *bridges, const struct model *m,
+                   void (*idle)(void *aux), void (*idle_wait)(void *aux),
+                   void *aux)
+{
+    struct work *works = xmalloc(hmap_count(bridges) * sizeof *works);
+    struct rt_bridge *b;
+    struct latch done;
+    size_t n = 0;
+    bool big = false;
+
+    HMAP_FOR_EACH (b, node, bridges) {
+        if (work_due(b)) {
+            works[n++] = (struct work) { .b = b, .m = m, .done = &done };
+            big |= work_is_big(b);
+        }
+    }
+    if (n == 1 && !big) {
+        bridge_work(works[0].b, m);     /* A port came or went: at once. */
+    } else if (n) {
+        /* One thread a bridge: ovs-vswitchd reads at most 50 messages
+         * from one connection per main-loop iteration, and an iteration
+         * of the userspace datapath costs as much as its ports, so
+         * bridges sent in parallel share the iterations; reading back and
+         * building use both cores.  Meanwhile this thread keeps OVSDB
+         * going ('idle'): its contents arrive while the flows are read
+         * back, and a bundle of minutes does not cost the connection. */
+        latch_init(&done);
+        for (size_t i = 0; i < n; i++) {
+            works[i].thread = ovs_thread_create("sync", work_thread,
+                                                &works[i]);
+        }
+        for (;;) {
+            size_t left = 0;
+
+            latch_poll(&done);
+            for (size_t i = 0; i < n; i++) {
+                left += !__atomic_load_n(&works[i].finished,
+                                         __ATOMIC_ACQUIRE);
+            }
+            if (!left) {
+                break;
+            }
+            if (idle) {
+                idle(aux);
+                idle_wait(aux);
+            }
+            latch_wait(&done);
+            poll_block();
+        }
+        for (size_t i = 0; i < n; i++) {
+            xpthread_join(works[i].thread, NULL);
+        }
+        latch_destroy(&done);
+    }
+    free(works);
+}
