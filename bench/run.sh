@@ -135,16 +135,18 @@ synced() {
     [ "${got:-0}" = "$flows" ]
 }
 : > "$work/fs"; : > "$work/fo"; : > "$work/noop"; : > "$work/dump"
-: > "$work/first"; : > "$work/second"
-# sync_ms: how long the sync logged after line $1 of flowd.log took (ms),
-# once it is logged.
+: > "$work/first"; : > "$work/second"; : > "$work/firstb"; : > "$work/secondb"
+# sync_ms LINE NAME: once the sync of $probe_br logged after line LINE of
+# flowd.log is there, appends its duration (ms) to $work/NAME and
+# ovs-flowd's own share of it (building and diffing) to $work/NAMEb.
 sync_ms() {
     local l
     until l=$(tail -n +$(($1 + 1)) "$work/flowd.log" \
               | grep -m1 "bridge $probe_br: [0-9]* flow mods in"); do
         sleep 0.01
     done
-    echo "$l" | sed 's/.* flow mods in [^(]*(\([0-9]*\) ms.*/\1/'
+    echo "$l" | sed 's/.* flow mods in [^(]*(\([0-9]*\) ms.*/\1/' >> "$work/$2"
+    echo "$l" | sed 's/.* ms, \([0-9]*\) of them building.*/\1/' >> "$work/$2b"
 }
 for _ in $(seq "$RUNS"); do
     for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 del-flows br$k; done
@@ -160,11 +162,11 @@ for _ in $(seq "$RUNS"); do
     # The first change after it builds that bridge's desired flows (the
     # restart did not parse them); the next one is incremental.
     l0=$(wc -l < "$work/flowd.log"); vsctl del-port "$probe_br" "$probe"
-    sync_ms "$l0" >> "$work/first"
+    sync_ms "$l0" first
     l0=$(wc -l < "$work/flowd.log")
     vsctl add-port "$probe_br" "$probe" -- set interface "$probe" type=dummy \
         ofport_request="$probe_ofport"
-    sync_ms "$l0" >> "$work/second"
+    sync_ms "$l0" second
     kill "$(cat "$work/flowd.pid")"; sleep 0.5
     [ -n "${BENCH_KEEP_LOGS:-}" ] && cp "$work/flowd.log" "$BENCH_KEEP_LOGS"
     # The same flows, as the no-op resync found them.
@@ -183,8 +185,8 @@ echo "| initial sync: start -> all flows installed (s) | $(median < "$work/fs") 
 no=$(med1 < "$work/noop"); du=$(med1 < "$work/dump")
 echo "| no-op resync after restart (s) | $(median < "$work/noop") | $(median < "$work/dump") (dump-flows) | $(echo "scale=2; $no / $du" | bc) |"
 echo "| flow mods sent by the no-op resync | $mods | - | - |"
-echo "| then a port removed: its sync, building $probe_br's desired flows (ms) | $(median < "$work/first") | - | - |"
-echo "| and added back: an incremental sync (ms) | $(median < "$work/second") | - | - |"
+echo "| then a port of $probe_br removed: its sync, the first change after the restart (ms) | $(median < "$work/first"); ovs-flowd's own share $(median < "$work/firstb") | - | - |"
+echo "| and added back: its sync (ms) | $(median < "$work/second"); ovs-flowd's own share $(median < "$work/secondb") | - | - |"
 echo "| ovs-flowd peak RSS, start to synced (KiB) | $rss ($(echo "scale=2; $rss * 1024 / $flows" | bc) bytes/flow, incl. the library) | - | - |"
 
 for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 del-flows br$k; done

@@ -252,10 +252,10 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     }
     b->built_ofports = xmemdup(b->ofports,
                                (b->br->n_ports + 1) * sizeof *b->ofports);
-    long long int built = time_msec();
     n = (full_diff
          ? rt_table_diff(&b->desired, &b->installed, &msgs, &diff)
          : rt_table_diff_delta(&b->desired, &b->installed, &delta, &msgs));
+    long long int built = time_msec();      /* Built and diffed. */
     if (!n) {
         if (!b->in_sync) {
             /* No copy of 'desired' into 'installed': an empty diff means
