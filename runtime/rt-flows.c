@@ -35,11 +35,11 @@ struct rt_flow {
     struct hmap_node text_node; /* In the reuse index of rt_table_build. */
     struct ovs_list group_node; /* In a desired table's group, if any. */
     bool in_group;
-    ovs_u128 text_hash;         /* Of the ovs-ofctl line it was parsed
-                                 * from (desired flows only; 128 bits,
-                                 * so equal hashes are equal lines). */
-    ovs_u128 wire_hash;         /* Of what it means (see wire_hash()), in
-                                 * a table that sums them only. */
+    ovs_u128 hash;              /* In a desired table: of the ovs-ofctl
+                                 * line it was parsed from (128 bits, so
+                                 * equal hashes are equal lines); in an
+                                 * installed table: of what it means on
+                                 * the wire (see wire_hash()). */
     uint8_t table;
     uint16_t priority;
     struct minimatch match;     /* Owned. */
@@ -130,11 +130,10 @@ table_insert(struct rt_table *t, struct rt_flow *f)
         return false;
     }
     hmap_insert(&t->flows, &f->node, f->node.hash);
-    digest_add(&t->text_digest, &f->text_hash, 1);
-    if (t->wire_digests) {
-        f->wire_hash = wire_hash(f);
-        digest_add(&t->wire_digest, &f->wire_hash, 1);
+    if (t->installed) {
+        f->hash = wire_hash(f);
     }
+    digest_add(&t->digest, &f->hash, 1);
     return true;
 }
 
@@ -143,10 +142,7 @@ static void
 table_unindex(struct rt_table *t, struct rt_flow *f)
 {
     hmap_remove(&t->flows, &f->node);
-    digest_add(&t->text_digest, &f->text_hash, -1);
-    if (t->wire_digests) {
-        digest_add(&t->wire_digest, &f->wire_hash, -1);
-    }
+    digest_add(&t->digest, &f->hash, -1);
 }
 
 /* Takes 'f' out of table 't' and its group (not freed). */
@@ -161,11 +157,11 @@ table_remove(struct rt_table *t, struct rt_flow *f)
 }
 
 void
-rt_table_init(struct rt_table *t, bool wire_digests)
+rt_table_init(struct rt_table *t, bool installed)
 {
     memset(t, 0, sizeof *t);
     hmap_init(&t->flows);
-    t->wire_digests = wire_digests;
+    t->installed = installed;
 }
 
 void
@@ -179,7 +175,7 @@ rt_table_clear(struct rt_table *t)
     free(t->groups);
     t->groups = NULL;
     t->n_groups = 0;
-    t->text_digest = t->wire_digest = OVS_U128_ZERO;
+    t->digest = OVS_U128_ZERO;
 }
 
 void
@@ -239,7 +235,7 @@ reuse_group(struct rt_table *out, size_t g, struct hmap *reuse)
     LIST_FOR_EACH_POP (f, group_node, &out->groups[g]) {
         f->in_group = false;
         table_unindex(out, f);
-        hmap_insert(reuse, &f->text_node, f->text_hash.u32[0]);
+        hmap_insert(reuse, &f->text_node, f->hash.u32[0]);
     }
 }
 
@@ -263,7 +259,7 @@ rt_table_build(struct rt_table *out, const struct model *m,
         HMAP_FOR_EACH_SAFE (f, node, &out->flows) {
             f->in_group = false;
             table_unindex(out, f);
-            hmap_insert(&reuse, &f->text_node, f->text_hash.u32[0]);
+            hmap_insert(&reuse, &f->text_node, f->hash.u32[0]);
         }
         free(out->groups);
         out->groups = xmalloc(n_groups * sizeof *out->groups);
@@ -316,7 +312,7 @@ rt_table_build(struct rt_table *out, const struct model *m,
         text = strbuf_cstr(&line);
         hash_bytes128(text, line.len, 0, &h);
         HMAP_FOR_EACH_WITH_HASH (f, text_node, h.u32[0], &reuse) {
-            if (ovs_u128_equals(f->text_hash, h)) {
+            if (ovs_u128_equals(f->hash, h)) {
                 hmap_remove(&reuse, &f->text_node);
                 reused = true;
                 break;
@@ -338,7 +334,7 @@ rt_table_build(struct rt_table *out, const struct model *m,
             f->cookie = ntohll(fm.new_cookie);
             f->ofpacts = CONST_CAST(struct ofpact *, fm.ofpacts);
             f->ofpacts_len = fm.ofpacts_len;
-            f->text_hash = h;
+            f->hash = h;
         }
         if (!table_insert(out, f)) {
             VLOG_WARN("bridge %s: duplicate flow \"%s\" ignored", br->name,

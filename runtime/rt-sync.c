@@ -123,8 +123,8 @@ static void
 save_digest(struct rt_bridge *b)
 {
     struct rt_digest d = {
-        .text = b->desired.text_digest,
-        .wire = b->installed.wire_digest,
+        .text = b->desired.digest,
+        .wire = b->installed.digest,
         .n = rt_table_count(&b->installed),
     };
 
@@ -164,7 +164,7 @@ synced_by_digest(struct rt_bridge *b, const struct model *m,
     if (!finish_readback(rb)) {
         return true;
     }
-    if (!ovs_u128_equals(b->installed.wire_digest, d.wire)
+    if (!ovs_u128_equals(b->installed.digest, d.wire)
         || rt_table_count(&b->installed) != d.n) {
         VLOG_INFO("bridge %s: the switch does not hold what the last sync "
                   "left: comparing every flow", b->name);

@@ -109,20 +109,19 @@ struct rt_table {
     struct ovs_list *groups;    /* Owned; 'n_groups' lists of rt_flows. */
     size_t n_groups;
 
-    /* Digests of the flows it holds, whatever their order: the sum of
-     * the 128-bit hashes of the lines they were parsed from (desired
-     * flows; 0 for others) and, if 'wire_digests', the sum of the hashes
-     * of what each means on the wire (table, priority, cookie, match and
-     * actions encoded in OpenFlow 1.5: the same for a flow parsed from
-     * text and the same flow read back from a switch). */
-    ovs_u128 text_digest;
-    bool wire_digests;
-    ovs_u128 wire_digest;
+    /* A digest of the flows it holds, whatever their order: the sum of
+     * their 128-bit hashes.  A desired table hashes the text lines its
+     * flows were parsed from; an installed table ('installed') what each
+     * flow means on the wire (table, priority, cookie, match and actions
+     * encoded in OpenFlow 1.5: the same for a flow parsed from text and
+     * the same flow read back from a switch). */
+    bool installed;
+    ovs_u128 digest;
 };
 
-/* Initializes an empty table; 'wire_digests' as in struct rt_table
- * (costs an encoding of every flow inserted; for installed tables). */
-void rt_table_init(struct rt_table *, bool wire_digests);
+/* Initializes an empty table, an installed one if 'installed' (see
+ * struct rt_table: costs an encoding of every flow inserted). */
+void rt_table_init(struct rt_table *, bool installed);
 void rt_table_clear(struct rt_table *);
 void rt_table_destroy(struct rt_table *);
 size_t rt_table_count(const struct rt_table *);
@@ -156,8 +155,9 @@ char *rt_table_build(struct rt_table *out, const struct model *m,
                      const unsigned int *ofports, const bool *only,
                      struct rt_delta *delta);
 
-/* Stores in '*digest' what the text digest of a table rt_table_build()
- * builds from the same arguments (all ports) would be, and in '*n' how
+/* Stores in '*digest' what the digest of the desired table that
+ * rt_table_build() builds from the same arguments (all ports) would be
+ * (see struct rt_table), and in '*n' how
  * many flows it would hold, without parsing any flow: a tenth of the
  * cost.  (A flow the pipeline made twice would count twice here, once in
  * the table.) */
