@@ -74,7 +74,7 @@ digest_add(ovs_u128 *sum, const ovs_u128 *h, int sign)
  * cookie, match and its actions as encoded in OpenFlow 1.5, so that a
  * flow read back from the switch and the same flow parsed from text hash
  * the same (their ofpacts differ in internal members, see
- * ofpacts_equal_on_wire()). */
+ * diff_flow()). */
 static ovs_u128
 wire_hash(const struct rt_flow *f)
 {
@@ -437,33 +437,6 @@ log_flow(const char *what, const struct rt_flow *f)
     }
 }
 
-/* Returns true if the 'a_len' bytes of actions 'a' and the 'b_len' bytes
- * of 'b' mean the same, comparing what they encode to in OpenFlow 1.5.
- * Comparing the ofpacts bytewise would not do: an action read back from
- * the switch differs from the same action parsed from text in internal
- * members (its 'raw' wire type, a meter's provider id, the unused bytes
- * of a set_field value); formatting both as text, which
- * ofpacts_equal_stringwise() does, costs ten times more. */
-static bool
-ofpacts_equal_on_wire(const struct ofpact *a, size_t a_len,
-                      const struct ofpact *b, size_t b_len)
-{
-    uint64_t a_stub[512 / 8], b_stub[512 / 8];
-    struct ofpbuf x = OFPBUF_STUB_INITIALIZER(a_stub);
-    struct ofpbuf y = OFPBUF_STUB_INITIALIZER(b_stub);
-    bool equal;
-
-    if (a_len == b_len && !memcmp(a, b, a_len)) {
-        return true;
-    }
-    ofpacts_put_openflow_instructions(a, a_len, &x, OFP15_VERSION);
-    ofpacts_put_openflow_instructions(b, b_len, &y, OFP15_VERSION);
-    equal = x.size == y.size && !memcmp(x.data, y.data, x.size);
-    ofpbuf_uninit(&x);
-    ofpbuf_uninit(&y);
-    return equal;
-}
-
 /* Appends to 'msgs' the flow mod, if any, that makes the switch's flow
  * 'i' (NULL if none has d's key) into desired flow 'd'.  Returns 1 if it
  * appended one, else 0. */
@@ -478,13 +451,19 @@ diff_flow(const struct rt_flow *d, const struct rt_flow *i,
         /* OpenFlow 1.1+ modify never changes a cookie; an add of the
          * same match and priority replaces the flow in place. */
         ovs_list_push_back(msgs, &encode(d, OFPFC_ADD)->list_node);
-    } else if (!ofpacts_equal_on_wire(i->ofpacts, i->ofpacts_len,
-                                      d->ofpacts, d->ofpacts_len)
+    } else if (!ofpacts_equal(i->ofpacts, i->ofpacts_len,
+                              d->ofpacts, d->ofpacts_len)
+               && !ovs_u128_equals(wire_hash(d), i->hash)
                && !ofpacts_equal_stringwise(i->ofpacts, i->ofpacts_len,
                                             d->ofpacts, d->ofpacts_len)) {
-        /* On the wire first; as text if that differs, since the switch
-         * might encode an action in another of its wire forms (none of
-         * ours does).  Modify keeps the flow's counters. */
+        /* Bytewise first (a copy of our own flow); then on the wire,
+         * since a flow read back differs from the same flow parsed from
+         * text in internal members (an action's 'raw' wire type, a
+         * meter's provider id, the unused bytes of a set_field value):
+         * 'i' is installed, so it carries its wire hash, and the key and
+         * cookie are equal here.  As text last, in case the switch encodes
+         * an action in another of its wire forms (none of ours does).
+         * Modify keeps the flow's counters. */
         ovs_list_push_back(msgs, &encode(d, OFPFC_MODIFY_STRICT)->list_node);
     } else {
         return 0;

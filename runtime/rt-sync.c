@@ -117,6 +117,18 @@ changed_ports(const struct rt_bridge *b)
     return only;
 }
 
+/* Records that 'b' is in sync, after a sync that began at 'start'. */
+static void
+sync_done(struct rt_bridge *b, long long int start)
+{
+    b->in_sync = true;
+    b->retry_ms = 0;
+    rt_switch_schedule_audit(b);
+    b->last_sync = time_wall_msec();
+    b->last_sync_ms = time_msec() - start;
+    rt_bridge_set_error(b, NULL);
+}
+
 /* Saves the digest of what 'b' holds, if it changed: 'b' is in sync and
  * its desired table built. */
 static void
@@ -173,13 +185,8 @@ synced_by_digest(struct rt_bridge *b, const struct model *m,
     rt_table_clear(&b->desired);
     b->desired_deferred = true;
     b->saved = d;
-    b->in_sync = true;
     b->need_sync = false;
-    b->retry_ms = 0;
-    rt_switch_schedule_audit(b);
-    b->last_sync = time_wall_msec();
-    b->last_sync_ms = time_msec() - start;
-    rt_bridge_set_error(b, NULL);
+    sync_done(b, start);
     VLOG_INFO("bridge %s: the switch holds every flow wanted, nothing sent "
               "(%"PRIuSIZE" flows, what the last sync left, by their "
               "digests: %lld ms; the flows are parsed at the next change)",
@@ -260,15 +267,13 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
         if (!b->in_sync) {
             /* No copy of 'desired' into 'installed': an empty diff means
              * they hold the same flows already. */
-            b->in_sync = true;
             VLOG_INFO("bridge %s: the switch holds every flow wanted, "
                       "nothing sent (%lld ms building and comparing)",
                       b->name, time_msec() - start);
         }
         rt_delta_destroy(&delta);
         rt_diff_destroy(&diff);
-        b->last_sync = time_wall_msec();
-        b->last_sync_ms = time_msec() - start;
+        sync_done(b, start);
         save_digest(b);
         return;
     }
@@ -321,18 +326,13 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
         rt_table_apply_delta(&b->installed, &b->desired, &delta);
     } else {
         rt_table_apply_diff(&b->installed, &diff);
-        b->in_sync = true;
     }
     rt_delta_destroy(&delta);
     rt_diff_destroy(&diff);
+    sync_done(b, start);
     save_digest(b);
-    b->retry_ms = 0;
-    rt_switch_schedule_audit(b);
     b->n_flow_mods += n;
     b->n_syncs++;
-    b->last_sync = time_wall_msec();
-    b->last_sync_ms = time_msec() - start;
-    rt_bridge_set_error(b, NULL);
     struct ds how = DS_EMPTY_INITIALIZER;
     if (n_conns > 1) {
         ds_put_format(&how, "%"PRIuSIZE" bundles on as many connections, "
