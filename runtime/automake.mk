@@ -7,6 +7,7 @@ ovs_flowd_SOURCES = \
 	runtime/rt-ovsdb.c \
 	runtime/rt-switch.c \
 	runtime/rt-sync.c \
+	runtime/rt-queue.c \
 	runtime/rt-bundle.c \
 	runtime/rt-bulk.c \
 	runtime/rt-dump.c \

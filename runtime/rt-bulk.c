@@ -55,10 +55,11 @@ VLOG_DEFINE_THIS_MODULE(rt_bulk);
  * that number, so nothing of the pipeline ever carries it). */
 #define GUARD_COOKIE (PIPE_COOKIE_OURS | ~PIPE_COOKIE_OURS_MASK)
 
-/* One connection's share of the load. */
+/* One connection's share of the load: the flow mods it takes from the
+ * queue the shares have in common. */
 struct share {
     struct vconn *vconn;        /* Owned, except share 0's. */
-    struct ovs_list msgs;       /* Its flow mods (moved back after). */
+    struct rt_queue *q;         /* Shared by all. */
     struct ovs_list errors;     /* What the switch refused. */
     int error;                  /* rt_bundle_transact()'s result. */
     pthread_t thread;
@@ -97,7 +98,7 @@ share_thread(void *s_)
 {
     struct share *s = s_;
 
-    s->error = rt_bundle_transact(s->vconn, &s->msgs, OFPBF_ATOMIC,
+    s->error = rt_bundle_transact(s->vconn, s->q, OFPBF_ATOMIC,
                                   &s->errors);
     return NULL;
 }
@@ -142,8 +143,8 @@ guard(struct vconn *vconn, uint16_t command, struct ovs_list *errors)
 }
 
 int
-rt_bulk_load(struct vconn *ctl, const char *target, struct ovs_list *msgs,
-             size_t n, struct ovs_list *errors, size_t *n_conns)
+rt_bulk_load(struct vconn *ctl, const char *target, struct rt_queue *q,
+             size_t n OVS_UNUSED, struct ovs_list *errors, size_t *n_conns)
 {
     struct share shares[RT_BULK_CONNS];
     size_t n_shares = 1;
@@ -164,7 +165,7 @@ rt_bulk_load(struct vconn *ctl, const char *target, struct ovs_list *msgs,
     }
     *n_conns = n_shares;
     if (n_shares == 1) {
-        return rt_bundle_transact(ctl, msgs, OFPBF_ATOMIC | OFPBF_ORDERED,
+        return rt_bundle_transact(ctl, q, OFPBF_ATOMIC | OFPBF_ORDERED,
                                   errors);
     }
 
@@ -173,14 +174,10 @@ rt_bulk_load(struct vconn *ctl, const char *target, struct ovs_list *msgs,
         goto out;
     }
 
-    /* Contiguous shares, in order: a share's flows go in together. */
+    /* Each share takes the flow mods as they come, in batches: behind the
+     * guard, the order they go in does not matter. */
     for (size_t i = 0; i < n_shares; i++) {
-        size_t k = n / n_shares + (i < n % n_shares);
-
-        ovs_list_init(&shares[i].msgs);
-        while (k-- && !ovs_list_is_empty(msgs)) {
-            ovs_list_push_back(&shares[i].msgs, ovs_list_pop_front(msgs));
-        }
+        shares[i].q = q;
     }
     for (size_t i = 1; i < n_shares; i++) {
         shares[i].thread = ovs_thread_create("bulk", share_thread,
@@ -194,17 +191,17 @@ rt_bulk_load(struct vconn *ctl, const char *target, struct ovs_list *msgs,
     bool refused = false;
     for (size_t i = 0; i < n_shares; i++) {
         refused |= shares[i].error == EPROTO;
-        if (shares[i].error && !error) {
+        if (shares[i].error && (!error || error == ECANCELED)) {
             error = shares[i].error;
         }
         ovs_list_push_back_all(errors, &shares[i].errors);
-        ovs_list_push_back_all(msgs, &shares[i].msgs);
     }
     if (!error) {
         error = guard(ctl, OFPFC_DELETE_STRICT, errors);
-    } else if (refused) {
-        /* Back to none of ours.  If even that fails, the guard stays and
-         * the next read-back sees it. */
+    } else if (refused || error == ECANCELED) {
+        /* Back to none of ours (canceled: no share committed, but the
+         * guard is to go).  If even that fails, the guard stays and the
+         * next read-back sees it. */
         int e = guard(ctl, OFPFC_DELETE, errors);
         if (e && e != EPROTO) {
             error = e;
@@ -213,7 +210,8 @@ rt_bulk_load(struct vconn *ctl, const char *target, struct ovs_list *msgs,
     if (error) {
         VLOG_WARN("loading over %"PRIuSIZE" connections failed (%s)%s",
                   n_shares, ovs_strerror(error),
-                  error == EPROTO ? "; none of it stays installed"
+                  error == EPROTO || error == ECANCELED
+                  ? "; none of it stays installed"
                                   : "; the guard flow drops everything "
                                     "until the next sync");
     }

@@ -10,7 +10,9 @@
  * Here the open, every add and a barrier go out back to back, and only
  * the barrier's reply is waited for (round trip 1); the commit follows if
  * and only if the switch refused none of the adds, and its reply says the
- * flows are in the tables (round trip 2).
+ * flows are in the tables (round trip 2).  The adds are taken from a
+ * queue (rt-queue.c) as they come: a first load is sent while it is
+ * still being built.
  *
  * The barrier before the commit is not optional: a switch that refuses
  * one add (OpenFlow 1.4, 7.3.9) leaves it out of the bundle and would
@@ -128,7 +130,7 @@ send_control(struct vconn *vconn, struct ofputil_bundle_ctrl_msg *bc,
 }
 
 int
-rt_bundle_transact(struct vconn *vconn, struct ovs_list *msgs,
+rt_bundle_transact(struct vconn *vconn, struct rt_queue *q,
                    uint16_t flags, struct ovs_list *errors)
 {
     static uint32_t next_id = 1;    /* Bridges sync in parallel threads. */
@@ -148,20 +150,40 @@ rt_bundle_transact(struct vconn *vconn, struct ovs_list *msgs,
     if (error) {
         return error;
     }
-    LIST_FOR_EACH (msg, list_node, msgs) {
-        struct ofputil_bundle_add_msg bam = {
-            .bundle_id = bc.bundle_id,
-            .flags = bc.flags,
-            .msg = msg->data,
-        };
+    for (size_t n = 0; ; ) {
+        struct ovs_list batch = OVS_LIST_INITIALIZER(&batch);
+        int qerror = rt_queue_pop(q, &batch, 256);
 
-        ofpmsg_update_length(msg);
-        error = send_msg(vconn, ofputil_encode_bundle_add(version, &bam),
-                         NULL);
+        if (qerror == ECANCELED) {
+            error = send_control(vconn, &bc, OFPBCT_DISCARD_REQUEST, &xid);
+            if (!error) {
+                error = wait_for(vconn, xid, errors, NULL);
+            }
+            return error ? error : ECANCELED;
+        } else if (qerror) {
+            break;                      /* EOF: all sent. */
+        }
+        LIST_FOR_EACH (msg, list_node, &batch) {
+            struct ofputil_bundle_add_msg bam = {
+                .bundle_id = bc.bundle_id,
+                .flags = bc.flags,
+                .msg = msg->data,
+            };
+
+            ofpmsg_update_length(msg);
+            error = send_msg(vconn, ofputil_encode_bundle_add(version, &bam),
+                             NULL);
+            if (error) {
+                break;
+            }
+            if (++n % 64 == 0) {
+                drain(vconn, errors);
+            }
+        }
+        rt_queue_done(q, &batch);
         if (error) {
             return error;
         }
-        drain(vconn, errors);
     }
     error = send_msg(vconn, ofputil_encode_barrier_request(version), &xid);
     if (!error) {

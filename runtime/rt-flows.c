@@ -239,10 +239,31 @@ reuse_group(struct rt_table *out, size_t g, struct hmap *reuse)
     }
 }
 
+static struct ofpbuf *encode(const struct rt_flow *, uint16_t command);
+
+/* Asks 'sink' whether to stream now; if so, emits every flow of 'out'
+ * (with a full build, the flows built so far) and returns true. */
+static bool
+sink_start(struct rt_build_sink *sink, const struct rt_table *out,
+           size_t n_expected, size_t *n_emitted)
+{
+    const struct rt_flow *f;
+
+    if (!sink->ready(sink->aux, n_expected)) {
+        return false;
+    }
+    HMAP_FOR_EACH (f, node, &out->flows) {
+        sink->emit(sink->aux, encode(f, OFPFC_ADD));
+        ++*n_emitted;
+    }
+    return true;
+}
+
 char *
 rt_table_build(struct rt_table *out, const struct model *m,
                const struct topo_bridge *br, const unsigned int *ofports,
-               const bool *only, struct rt_delta *delta)
+               const bool *only, struct rt_delta *delta,
+               struct rt_build_sink *sink, size_t *n_emitted)
 {
     size_t n_chunks = pipe_n_flood_chunks(br);
     size_t n_groups = br->n_ports + 1 + n_chunks;
@@ -295,7 +316,12 @@ rt_table_build(struct rt_table *out, const struct model *m,
         .only_ports = only,
     };
     struct pipe_bridge *pb = pipe_build(m, br, &opt);
+    bool streaming = false;
 
+    *n_emitted = 0;
+    if (only) {
+        sink = NULL;        /* Only a full build holds the whole table. */
+    }
     for (size_t i = 0; i < pb->n_flows && !error; i++) {
         const struct pipe_flow *pf = &pb->flows[i];
         size_t g = (pf->port ? pf->port->index
@@ -346,6 +372,16 @@ rt_table_build(struct rt_table *out, const struct model *m,
         if (!reused) {
             delta_add(&delta->added, &delta->n_added, &delta->cap_added, f);
         }
+        if (streaming) {
+            sink->emit(sink->aux, encode(f, OFPFC_ADD));
+            ++*n_emitted;
+        } else if (sink && i % 1024 == 0) {
+            streaming = sink_start(sink, out, pb->n_flows, n_emitted);
+        }
+    }
+    if (sink && !streaming && !error) {
+        /* A small build may end before the read-back. */
+        sink_start(sink, out, pb->n_flows, n_emitted);
     }
     HMAP_FOR_EACH_POP (f, text_node, &reuse) {
         delta_add(&delta->removed, &delta->n_removed, &delta->cap_removed,
@@ -494,6 +530,16 @@ rt_diff_destroy(struct rt_diff *diff)
     memset(diff, 0, sizeof *diff);
 }
 
+void
+rt_diff_all_sent(const struct rt_table *desired, struct rt_diff *diff)
+{
+    struct rt_flow *d;
+
+    HMAP_FOR_EACH (d, node, &desired->flows) {
+        delta_add(&diff->sent, &diff->n_sent, &diff->cap_sent, d);
+    }
+}
+
 size_t
 rt_table_diff(const struct rt_table *desired,
               const struct rt_table *installed, struct ovs_list *msgs,
@@ -593,6 +639,13 @@ rt_table_apply_diff(struct rt_table *installed, const struct rt_diff *diff)
     for (size_t k = 0; k < diff->n_deleted; k++) {
         table_remove(installed, diff->deleted[k]);
         flow_destroy(diff->deleted[k]);
+    }
+    if (hmap_is_empty(&installed->flows)) {
+        /* A first load: no flow to replace. */
+        for (size_t k = 0; k < diff->n_sent; k++) {
+            table_insert(installed, flow_clone(diff->sent[k]));
+        }
+        return;
     }
     for (size_t k = 0; k < diff->n_sent; k++) {
         install_copy(installed, diff->sent[k]);

@@ -49,6 +49,8 @@ struct readback {
     pthread_t thread;
     long long int start;        /* When it began (monotonic ms). */
     int error;                  /* rt_dump_ours()'s result. */
+    bool done;                  /* Set (release) once 'error' and
+                                 * b->installed are final. */
 };
 
 static void *
@@ -57,6 +59,7 @@ readback_thread(void *rb_)
     struct readback *rb = rb_;
 
     rb->error = rt_dump_ours(rb->b->ctl, &rb->b->installed);
+    __atomic_store_n(&rb->done, true, __ATOMIC_RELEASE);
     return NULL;
 }
 
@@ -115,6 +118,100 @@ changed_ports(const struct rt_bridge *b)
         }
     }
     return only;
+}
+
+/* A bridge's first load, streamed (struct rt_build_sink): once the
+ * read-back is over and found none of our flows, a sender thread
+ * (rt-bundle.c, or rt-bulk.c for a big load) takes the flows through a
+ * queue as the build makes them, so the switch takes the first ones
+ * while the last are being parsed.  Nothing is committed before the
+ * build ends well: a failed build aborts the queue and the bundles are
+ * discarded. */
+struct stream {
+    struct rt_bridge *b;
+    bool read_back;           /* This sync reads b's flows back... */
+    struct readback *rb;        /* ...in this thread, or NULL: it is over. */
+    bool started;
+    size_t n_expected;          /* About how many flow mods will come. */
+    struct rt_queue q;
+    struct ovs_list batch;      /* Emitted, not yet queued. */
+    size_t n_batch;
+    pthread_t thread;
+
+    /* The sender's results, once joined. */
+    int error;
+    struct ovs_list errors;
+    size_t n_conns;
+};
+
+/* Sends 'q''s 'n' flow mods to 'b' (one bundle, or a bulk load if 'b'
+ * holds none of ours and they are many); returns as rt_bundle_transact()
+ * and stores the number of connections used in '*n_conns'. */
+static int
+send_flow_mods(struct rt_bridge *b, struct rt_queue *q, size_t n,
+               bool empty, struct ovs_list *errors, size_t *n_conns)
+{
+    *n_conns = 1;
+    if (bulk_min && !b->in_sync && n >= bulk_min && empty) {
+        char *target = rt_switch_target(b);
+        int e = rt_bulk_load(b->ctl, target, q, n, errors, n_conns);
+        free(target);
+        return e;
+    }
+    return rt_bundle_transact(b->ctl, q, OFPBF_ATOMIC | OFPBF_ORDERED,
+                              errors);
+}
+
+static void *
+stream_thread(void *st_)
+{
+    struct stream *st = st_;
+
+    st->error = send_flow_mods(st->b, &st->q, st->n_expected, true,
+                               &st->errors, &st->n_conns);
+    return NULL;
+}
+
+static bool
+stream_ready(void *st_, size_t n_expected)
+{
+    struct stream *st = st_;
+    struct readback *rb = st->rb;
+
+    if ((rb && (!__atomic_load_n(&rb->done, __ATOMIC_ACQUIRE) || rb->error))
+        || rt_table_count(&st->b->installed)) {
+        return false;
+    }
+    st->n_expected = n_expected;
+    rt_queue_init(&st->q);
+    ovs_list_init(&st->batch);
+    st->n_batch = 0;
+    ovs_list_init(&st->errors);
+    st->thread = ovs_thread_create("send", stream_thread, st);
+    st->started = true;
+    return true;
+}
+
+static void
+stream_emit(void *st_, struct ofpbuf *msg)
+{
+    struct stream *st = st_;
+
+    ovs_list_push_back(&st->batch, &msg->list_node);
+    if (++st->n_batch >= 256) {
+        rt_queue_push(&st->q, &st->batch);
+        st->n_batch = 0;
+    }
+}
+
+/* Ends 'st''s queue, aborting it if 'abort', and waits for the sender. */
+static void
+stream_finish(struct stream *st, bool abort)
+{
+    rt_queue_push(&st->q, &st->batch);
+    rt_queue_close(&st->q, abort);
+    xpthread_join(st->thread, NULL);
+    rt_queue_destroy(&st->q);
 }
 
 /* Records that 'b' is in sync, after a sync that began at 'start'. */
@@ -214,11 +311,17 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     struct ovs_list errors = OVS_LIST_INITIALIZER(&errors);
     bool *only = changed_ports(b);
     size_t n_rebuilt = b->br->n_ports;
+    struct stream st = { .b = b, .rb = rb, .read_back = rb != NULL };
+    struct rt_build_sink sink = {
+        .ready = stream_ready,
+        .emit = stream_emit,
+        .aux = &st,
+    };
     struct rt_delta delta;
     struct rt_diff diff;
     bool full_diff;
     char *error;
-    size_t n;
+    size_t n, n_streamed;
     int e;
 
     if (synced_by_digest(b, m, &rb, start)) {
@@ -235,12 +338,21 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     }
     rt_delta_init(&delta);
     rt_diff_init(&diff);
+    /* With a read-back, still running or over (synced_by_digest() took
+     * it, and it went well), the flows may stream. */
+    st.rb = rb;
     error = rt_table_build(&b->desired, m, b->br, b->ofports, only,
-                           &delta);
+                           &delta, st.read_back ? &sink : NULL,
+                           &n_streamed);
     b->desired_deferred = false;
     free(only);
     free(b->built_ofports);
     b->built_ofports = NULL;
+    if (st.started && error) {
+        stream_finish(&st, true);       /* Nothing of it committed. */
+        ofpbuf_list_delete(&st.errors);
+        st.started = false;
+    }
     if (rb && !finish_readback(rb)) {
         free(error);
         rt_delta_destroy(&delta);
@@ -259,36 +371,45 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     }
     b->built_ofports = xmemdup(b->ofports,
                                (b->br->n_ports + 1) * sizeof *b->ofports);
-    n = (full_diff
-         ? rt_table_diff(&b->desired, &b->installed, &msgs, &diff)
-         : rt_table_diff_delta(&b->desired, &b->installed, &delta, &msgs));
-    long long int built = time_msec();      /* Built and diffed. */
-    if (!n) {
-        if (!b->in_sync) {
-            /* No copy of 'desired' into 'installed': an empty diff means
-             * they hold the same flows already. */
-            VLOG_INFO("bridge %s: the switch holds every flow wanted, "
-                      "nothing sent (%lld ms building and comparing)",
-                      b->name, time_msec() - start);
-        }
-        rt_delta_destroy(&delta);
-        rt_diff_destroy(&diff);
-        sync_done(b, start);
-        save_digest(b);
-        return;
-    }
-    bool bulk = (bulk_min && !b->in_sync && n >= bulk_min
-                 && !rt_table_count(&b->installed));
-    size_t n_conns = 1;
-    if (bulk) {
-        char *target = rt_switch_target(b);
-        e = rt_bulk_load(b->ctl, target, &msgs, n, &errors, &n_conns);
-        free(target);
+    size_t n_conns;
+    long long int built;            /* Built and diffed. */
+    if (st.started) {
+        /* Every flow went as an add.  While the switch takes the last of
+         * them, the installed table becomes what it will hold. */
+        n = n_streamed;
+        built = time_msec();
+        rt_diff_all_sent(&b->desired, &diff);
+        rt_table_apply_diff(&b->installed, &diff);
+        stream_finish(&st, false);
+        e = st.error;
+        ovs_list_push_back_all(&errors, &st.errors);
+        n_conns = st.n_conns;
     } else {
-        e = rt_bundle_transact(b->ctl, &msgs, OFPBF_ATOMIC | OFPBF_ORDERED,
-                               &errors);
+        n = (full_diff
+             ? rt_table_diff(&b->desired, &b->installed, &msgs, &diff)
+             : rt_table_diff_delta(&b->desired, &b->installed, &delta,
+                                   &msgs));
+        built = time_msec();
+        if (!n) {
+            if (!b->in_sync) {
+                /* No copy of 'desired' into 'installed': an empty diff
+                 * means they hold the same flows already. */
+                VLOG_INFO("bridge %s: the switch holds every flow wanted, "
+                          "nothing sent (%lld ms building and comparing)",
+                          b->name, time_msec() - start);
+            }
+            rt_delta_destroy(&delta);
+            rt_diff_destroy(&diff);
+            sync_done(b, start);
+            save_digest(b);
+            return;
+        }
+        struct rt_queue q;
+        rt_queue_init_closed(&q, &msgs);
+        e = send_flow_mods(b, &q, n, !rt_table_count(&b->installed),
+                           &errors, &n_conns);
+        rt_queue_destroy(&q);
     }
-    ofpbuf_list_delete(&msgs);
     if (e || !ovs_list_is_empty(&errors)) {
         struct ds s = DS_EMPTY_INITIALIZER;
         struct ofpbuf *err;
@@ -301,6 +422,9 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
         ofpbuf_list_delete(&errors);
         rt_delta_destroy(&delta);
         rt_diff_destroy(&diff);
+        if (st.started) {
+            rt_table_clear(&b->installed);  /* Read back again anyway. */
+        }
         b->in_sync = false;
         rt_bridge_set_error(b, xasprintf("bundle of %"PRIuSIZE" flow mods failed: "
                                "%s", n, s.length ? ds_cstr(&s)
@@ -324,7 +448,7 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     }
     if (!full_diff) {
         rt_table_apply_delta(&b->installed, &b->desired, &delta);
-    } else {
+    } else if (!st.started) {
         rt_table_apply_diff(&b->installed, &diff);
     }
     rt_delta_destroy(&delta);
@@ -339,6 +463,9 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
                       "behind a guard flow", n_conns);
     } else {
         ds_put_cstr(&how, "one bundle");
+    }
+    if (st.started) {
+        ds_put_cstr(&how, ", sent as they were built");
     }
     VLOG_INFO("bridge %s: %"PRIuSIZE" flow mods in %s (%lld ms, "
               "%lld of them building; flows of %"PRIuSIZE" of %"PRIuSIZE

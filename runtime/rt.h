@@ -31,6 +31,8 @@
  *                management socket, meter, audit, packet-ins;
  *   rt-sync.c    syncing a bridge: read-back, build (or digests),
  *                diff, bundle; several bridges at once in threads;
+ *   rt-queue.c   flow mods passed from the thread building them to the
+ *                threads sending them (a first load streams);
  *   rt-bundle.c  one atomic bundle in two round trips;
  *   rt-bulk.c    loading a bridge with none of our flows over several
  *                connections, behind a guard flow;
@@ -47,12 +49,14 @@
 #ifndef RT_H
 #define RT_H 1
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
+#include "openvswitch/thread.h"
 #include "openvswitch/types.h"
 
 struct topo;
@@ -62,18 +66,54 @@ struct model;
 struct vconn;
 struct ds;
 struct ofp_header;
+struct ofpbuf;
+
+/* --- Flow mods from one thread to others (rt-queue.c) ---------------- */
+
+/* Flow mods (struct ofpbuf, one OpenFlow message each) on their way from
+ * a producer to one or more consumers, each message to one consumer. */
+struct rt_queue {
+    struct ovs_mutex mutex;
+    pthread_cond_t cond;
+    struct ovs_list msgs;       /* Owned. */
+    struct ovs_list taken;      /* Owned: given back by rt_queue_done(). */
+    bool closed;                /* No more will come. */
+    bool aborted;               /* Consumers are to give up. */
+};
+
+void rt_queue_init(struct rt_queue *);
+/* Initializes a queue holding 'msgs' (taken: the list is left empty), and
+ * nothing more to come. */
+void rt_queue_init_closed(struct rt_queue *, struct ovs_list *msgs);
+/* Frees what no consumer took and what they gave back.  No thread may
+ * use the queue any more. */
+void rt_queue_destroy(struct rt_queue *);
+/* Appends 'msgs' (taken: the list is left empty). */
+void rt_queue_push(struct rt_queue *, struct ovs_list *msgs);
+/* Says that nothing more will come; with 'abort', that consumers are to
+ * drop what they took (rt_queue_pop() returns ECANCELED from then on). */
+void rt_queue_close(struct rt_queue *, bool abort);
+/* Blocks until there is something to take; moves up to 'max' messages
+ * to 'out' (the caller owns them) and returns 0.  Returns EOF once the
+ * queue is closed and empty, ECANCELED once aborted. */
+int rt_queue_pop(struct rt_queue *, struct ovs_list *out, size_t max);
+/* Gives back messages a consumer took and is done with (taken: the list is
+ * left empty), for rt_queue_destroy() to free in the producer's thread. */
+void rt_queue_done(struct rt_queue *, struct ovs_list *msgs);
 
 /* --- One bundle (rt-bundle.c) ---------------------------------------- */
 
-/* Sends the flow mods 'msgs' (not taken; their lengths are updated) to
- * 'vconn' as one bundle with 'flags' (OFPBF_*), in two round trips: open,
- * adds and a barrier back to back, then the commit only if the switch
+/* Sends the flow mods that come out of 'q' (taken one by one; several
+ * senders may share a queue) to 'vconn' as one bundle with 'flags'
+ * (OFPBF_*), in two round trips: open, the adds as they come and, once
+ * the queue is closed, a barrier, then the commit only if the switch
  * refused none of them.  Returns 0 once the commit reply says the switch
  * applied all of them; otherwise an errno value: EPROTO if the switch
  * refused something (its error messages are in 'errors', which the
- * caller frees; nothing was applied), another if the connection broke.
- * 'errors' is initialized here. */
-int rt_bundle_transact(struct vconn *, struct ovs_list *msgs,
+ * caller frees; nothing was applied), ECANCELED if the queue was aborted
+ * (the bundle discarded, nothing applied), another if the connection
+ * broke.  'errors' is initialized here. */
+int rt_bundle_transact(struct vconn *, struct rt_queue *q,
                        uint16_t flags, struct ovs_list *errors);
 
 /* --- Loading an empty bridge (rt-bulk.c) ------------------------------ */
@@ -81,21 +121,20 @@ int rt_bundle_transact(struct vconn *, struct ovs_list *msgs,
 /* How many connections a load uses. */
 #define RT_BULK_CONNS 4
 
-/* Sends the 'n' flow adds 'msgs' (not taken: they are back in the list,
- * in another order, on return) to a switch that holds none of our flows,
- * over 'ctl' and up to RT_BULK_CONNS - 1 more connections opened to
- * 'target' (closed on return), behind a guard flow that drops every
- * packet until all of them are in.  Returns 0 once every flow is in and
- * the guard is gone.  EPROTO: the switch refused something (its errors
- * are in 'errors', initialized here, which the caller frees) and every
- * flow of ours was deleted again.  Another errno value: a connection
- * broke; the guard may be left, dropping everything, until a read-back
- * and an ordinary bundle replace it.  Without more connections, the
- * same as rt_bundle_transact().  Stores the number of connections used
- * in '*n_conns'. */
-int rt_bulk_load(struct vconn *ctl, const char *target,
-                 struct ovs_list *msgs, size_t n, struct ovs_list *errors,
-                 size_t *n_conns);
+/* Sends the 'n' flow adds (or about 'n': only used to decide) that come
+ * out of 'q' to a switch that holds none of our flows, over 'ctl' and up
+ * to RT_BULK_CONNS - 1 more connections opened to 'target' (closed on
+ * return), behind a guard flow that drops every packet until all of them
+ * are in.  Returns 0 once every flow is in and the guard is gone.
+ * EPROTO: the switch refused something (its errors are in 'errors',
+ * initialized here, which the caller frees) and every flow of ours was
+ * deleted again.  ECANCELED: the queue was aborted; nothing of it stays.
+ * Another errno value: a connection broke; the guard may be left,
+ * dropping everything, until a read-back and an ordinary bundle replace
+ * it.  Without more connections, the same as rt_bundle_transact().
+ * Stores the number of connections used in '*n_conns'. */
+int rt_bulk_load(struct vconn *ctl, const char *target, struct rt_queue *q,
+                 size_t n, struct ovs_list *errors, size_t *n_conns);
 
 /* --- Flow tables (rt-flows.c) ---------------------------------------- */
 
@@ -139,6 +178,20 @@ struct rt_delta {
 void rt_delta_init(struct rt_delta *);
 void rt_delta_destroy(struct rt_delta *);
 
+/* Lets rt_table_build() hand out its flows as it makes them, so that a
+ * bridge's first load goes to the switch while it is being built. */
+struct rt_build_sink {
+    /* Asked at the start of a build of every port and every so many flows
+     * after, with how many flows the build will make (about: duplicates
+     * are dropped): returns true to have every flow of the table, those
+     * built so far and the rest as they come, passed to emit(); asked no
+     * more after that. */
+    bool (*ready)(void *aux, size_t n_expected);
+    /* Takes 'msg', a flow mod adding one flow of the table. */
+    void (*emit)(void *aux, struct ofpbuf *msg);
+    void *aux;
+};
+
 /* Makes 'out' the flows of topology bridge 'br' of model 'm', with ports
  * written as the OpenFlow numbers in 'ofports' (indexed like br->ports,
  * 0 = not on the switch: left out).  If 'only' is nonnull (indexed like
@@ -148,12 +201,15 @@ void rt_delta_destroy(struct rt_delta *);
  * pipe_options.only_ports; the caller must rebuild everything when a
  * shared port changed).  Flows whose text is unchanged are kept, not
  * parsed again.  Records the changes in 'delta' (initialized by the
- * caller).  Returns NULL, or a malloc'd error naming a flow OVS refused
- * to parse (a bug); 'out' is then incomplete. */
+ * caller).  If 'sink' is nonnull and 'only' null, offers the flows to
+ * 'sink' (see struct rt_build_sink); returns how many it took in
+ * '*n_emitted'.  Returns NULL, or a malloc'd error naming a flow OVS
+ * refused to parse (a bug); 'out' is then incomplete. */
 char *rt_table_build(struct rt_table *out, const struct model *m,
                      const struct topo_bridge *br,
                      const unsigned int *ofports, const bool *only,
-                     struct rt_delta *delta);
+                     struct rt_delta *delta, struct rt_build_sink *sink,
+                     size_t *n_emitted);
 
 /* Stores in '*digest' what the digest of the desired table that
  * rt_table_build() builds from the same arguments (all ports) would be
@@ -203,6 +259,11 @@ void rt_diff_destroy(struct rt_diff *);
 size_t rt_table_diff(const struct rt_table *desired,
                      const struct rt_table *installed,
                      struct ovs_list *msgs, struct rt_diff *diff);
+
+/* Records in 'diff' (initialized by the caller) that every flow of
+ * 'desired' was sent as an add (what an empty installed table's diff
+ * would be, after the build streamed them: struct rt_build_sink). */
+void rt_diff_all_sent(const struct rt_table *desired, struct rt_diff *diff);
 
 /* After the flow mods of rt_table_diff() were applied: brings
  * 'installed' to equal the desired table by applying 'diff' to it (the

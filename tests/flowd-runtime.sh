@@ -52,6 +52,7 @@ made_ns=()
 cleanup() {
     local rc=$?
     [ -f "$work/flowd.pid" ] && kill "$(cat "$work/flowd.pid")" 2>/dev/null
+    [ -f "$work/big.pid" ] && kill "$(cat "$work/big.pid")" 2>/dev/null
     for ns in "${made_ns[@]}"; do ip netns del "$ns" 2>/dev/null; done
     "$OVS_FLOWC" lab down --dir "$sc_dir" >/dev/null 2>&1
     rm -rf "$sc_dir"
@@ -494,6 +495,75 @@ wait_for "the retry to load everything" 40 synced \
     && ok "limit lifted: the retry loaded all $(wc -l < "$work/live") flows"
 equals_compile "after the refused load"
 legit "f1 reaches f2 after the refused load" g f1 ping -c 2 -W 2 192.0.2.92
+
+# 14. A first load big enough to go to the switch while it is still
+# being built (rt-sync.c, struct stream): 300 guests on a bridge of their
+# own (patch ports whose peer does not exist: an ofport, no device), some
+# 15k flows, kept by a second ovs-flowd.  Loaded over 4 connections (the
+# default threshold), then, emptied, in one bundle (--bulk-load=0); each
+# time every flow as the compiler's; a restart then sends nothing (the
+# installed table and digest the streamed load left are right).
+big=$work/big.json
+/usr/bin/python3 "$srcdir/bench/gen-topology.py" 300 1 > "$big"
+vsctl add-br br0 -- set bridge br0 datapath_type=netdev fail_mode=secure \
+    protocols=OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15
+/usr/bin/python3 - "$big" <<'PY' | xargs -d '\n' ovs-vsctl --db="$DB" --timeout=60
+import json, sys
+t = json.load(open(sys.argv[1]))
+for i, n in enumerate(sorted(t["bridges"]["br0"]["ports"])):
+    print("\n".join(("-- add-port br0 %s -- set interface %s type=patch "
+                     "options:peer=absent-%s ofport_request=%d"
+                     % (n, n, n, i + 1)).split()))
+PY
+BIGLOG=$work/big.log
+start_big() {
+    "$OVS_FLOWD" "$big" --db="$DB" --detach --pidfile="$work/big.pid" \
+        --log-file="$BIGLOG" --unixctl="$work/big.ctl" -vconsole:off "$@"
+}
+stop_big() {
+    local pid
+    pid=$(cat "$work/big.pid")
+    kill "$pid"
+    wait_for "the second ovs-flowd to exit" 10 sh -c "! kill -0 $pid 2>/dev/null"
+}
+big_live() {
+    ovs-ofctl -O OpenFlow15 dump-flows --no-names --no-stats br0 "$ours" \
+        2>/dev/null | LC_ALL=C sort
+}
+big_synced() {
+    ovs-appctl -t "$work/big.ctl" flowd/dump br0 > "$work/big-desired" 2>/dev/null \
+        && [ -s "$work/big-desired" ] && big_live | cmp -s - "$work/big-desired"
+}
+"$OVS_FLOWC" compile "$big" --bridge br0 --format dump --ofport-auto \
+    | LC_ALL=C sort > "$work/big-compiled"
+# big_loaded HOW: the load is logged as streamed HOW and equals the
+# compiler's flows.
+big_loaded() {
+    local line
+    wait_for "the streamed load ($1)" 60 big_synced || return
+    line=$(grep "bridge br0: .* flow mods in" "$BIGLOG" | tail -1)
+    echo "$line" | grep -q "flow mods in $1, sent as they were built" \
+        && ok "a big first load, $1, sent as it was built: ${line##*flow mods in }" \
+        || bad "a big first load was not streamed $1: $line"
+    big_live | cmp -s - "$work/big-compiled" \
+        && ok "...its $(wc -l < "$work/big-compiled") flows equal ovs-flowc compile --format dump" \
+        || bad "...its flows differ from the compiler's"
+}
+start_big
+big_loaded "4 bundles on as many connections, behind a guard flow"
+stop_big
+ovs-ofctl -O OpenFlow15 del-flows br0 "$ours"
+start_big --bulk-load=0
+big_loaded "one bundle"
+stop_big
+start_big
+wait_for "the restart after a streamed load" 30 \
+    grep -q "bridge br0: the switch holds every flow wanted, nothing sent" "$BIGLOG" \
+    && [ "$(ovs-appctl -t "$work/big.ctl" flowd/status | sed -n 's/.*flow mods sent \([0-9]*\).*/\1/p')" = 0 ] \
+    && ok "restarted after a streamed load: nothing sent" \
+    || bad "the restart after a streamed load sent flow mods"
+stop_big
+vsctl del-br br0
 
 echo "flowd-runtime: $sc_pass passed, $sc_fail failed"
 [ "$sc_fail" = 0 ]

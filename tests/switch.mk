@@ -22,7 +22,7 @@ TESTS += \
 # tests/flowd-runtime.sh.
 check_PROGRAMS += tests/flowd/test-bundle
 tests_flowd_test_bundle_SOURCES = tests/flowd/test-bundle.c \
-	runtime/rt-bundle.c runtime/rt-bulk.c runtime/rt.h
+	runtime/rt-bundle.c runtime/rt-bulk.c runtime/rt-queue.c runtime/rt.h
 tests_flowd_test_bundle_CPPFLAGS = $(AM_CPPFLAGS) $(OVS_CFLAGS) \
 	-I$(srcdir)/runtime
 EXTRA_tests_flowd_test_bundle_DEPENDENCIES = lib/libopenvswitch-flowc.a

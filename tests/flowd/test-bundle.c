@@ -8,7 +8,11 @@
  *     load with one flow refused leaves none of ours at all, although
  *     the other connections' bundles were committed; a flow of someone
  *     else's survives both; with someone else's flow where the guard
- *     would go, the load is one bundle and that flow survives too.
+ *     would go, the load is one bundle and that flow survives too;
+ *   - fed by another thread while they send (the streamed first load of
+ *     rt-sync.c): a bundle and a load commit everything once the queue
+ *     is closed; aborted half-way, they commit nothing (ECANCELED), and
+ *     the load leaves no flow of ours and no guard.
  *
  * Usage: test-bundle TARGET [EMPTY-TARGET] (e.g. unix:.../br.mgmt).  Uses
  * table 200 of TARGET's bridge and removes what it added; EMPTY-TARGET's
@@ -31,7 +35,9 @@
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
+#include "ovs-thread.h"
 #include "rt.h"
+#include "timeval.h"
 #include "util.h"
 
 static int failures;
@@ -87,9 +93,12 @@ static int
 transact(struct vconn *vconn, struct ovs_list *msgs, enum ofperr *first)
 {
     struct ovs_list errors;
-    int e = rt_bundle_transact(vconn, msgs, OFPBF_ATOMIC | OFPBF_ORDERED,
-                               &errors);
+    struct rt_queue q;
+    int e;
 
+    rt_queue_init_closed(&q, msgs);
+    e = rt_bundle_transact(vconn, &q, OFPBF_ATOMIC | OFPBF_ORDERED, &errors);
+    rt_queue_destroy(&q);
     *first = 0;
     if (!ovs_list_is_empty(&errors)) {
         struct ofpbuf *err = CONTAINER_OF(ovs_list_front(&errors),
@@ -133,15 +142,78 @@ bulk(struct vconn *vconn, const char *target, int refused,
 {
     struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
     struct ovs_list errors;
+    struct rt_queue q;
     int e;
 
     add_ours(&msgs, 5000, refused);
-    e = rt_bulk_load(vconn, target, &msgs, 5000, &errors, n_conns);
-    check(ovs_list_size(&msgs) == 5000, "bulk: the messages are given back");
+    rt_queue_init_closed(&q, &msgs);
+    e = rt_bulk_load(vconn, target, &q, 5000, &errors, n_conns);
     *n_errors = ovs_list_size(&errors);
     ofpbuf_list_delete(&errors);
-    ofpbuf_list_delete(&msgs);
+    rt_queue_destroy(&q);
     return e;
+}
+
+/* A bundle or a load sent from a thread of its own while the queue is
+ * fed. */
+struct sender {
+    struct vconn *vconn;
+    const char *target;         /* Nonnull: rt_bulk_load(). */
+    struct rt_queue q;
+    pthread_t thread;
+    int error;
+    size_t n_errors, n_conns;
+};
+
+static void *
+sender_main(void *s_)
+{
+    struct sender *s = s_;
+    struct ovs_list errors;
+
+    s->n_conns = 1;
+    s->error = (s->target
+                ? rt_bulk_load(s->vconn, s->target, &s->q, 5000, &errors,
+                               &s->n_conns)
+                : rt_bundle_transact(s->vconn, &s->q,
+                                     OFPBF_ATOMIC | OFPBF_ORDERED, &errors));
+    s->n_errors = ovs_list_size(&errors);
+    ofpbuf_list_delete(&errors);
+    return NULL;
+}
+
+/* Feeds 'msgs' (taken) to a sender over 'vconn' (and 'target', if
+ * nonnull) in batches of 100, 2 ms apart, so that the sender waits for
+ * them; then closes the queue, aborting it instead once half is sent if
+ * 'abort'.  Returns the sender's result. */
+static int
+stream(struct vconn *vconn, const char *target, struct ovs_list *msgs,
+       bool abort, size_t *n_errors, size_t *n_conns)
+{
+    struct sender s = { .vconn = vconn, .target = target };
+    size_t n = ovs_list_size(msgs);
+
+    rt_queue_init(&s.q);
+    s.thread = ovs_thread_create("sender", sender_main, &s);
+    for (size_t i = 0; !ovs_list_is_empty(msgs); i++) {
+        struct ovs_list batch = OVS_LIST_INITIALIZER(&batch);
+
+        if (abort && i * 100 >= n / 2) {
+            break;
+        }
+        for (int k = 0; k < 100 && !ovs_list_is_empty(msgs); k++) {
+            ovs_list_push_back(&batch, ovs_list_pop_front(msgs));
+        }
+        rt_queue_push(&s.q, &batch);
+        xnanosleep(2 * 1000 * 1000);
+    }
+    rt_queue_close(&s.q, abort);
+    xpthread_join(s.thread, NULL);
+    rt_queue_destroy(&s.q);
+    ofpbuf_list_delete(msgs);
+    *n_errors = s.n_errors;
+    *n_conns = s.n_conns;
+    return s.error;
 }
 
 /* rt_bulk_load() against the bridge at 'target', which holds none of our
@@ -202,7 +274,49 @@ test_bulk(const char *target)
           "bulk: a foreign flow in the guard's place: one bundle, all in");
     check(count(vconn, 0, FOREIGN, UINT64_MAX) == 2,
           "bulk: ...and that foreign flow kept");
+    add_flow_mod(&msgs, "cookie=0xfc00000000000000/0xff00000000000000",
+                 OFPFC_DELETE);
+    add_flow_mod(&msgs, "table=0,priority=65535,cookie=0x1234/0xffffffffffffffff",
+                 OFPFC_DELETE_STRICT);
+    e = transact(vconn, &msgs, &(enum ofperr) {0});
+    check(!e && count(vconn, 0xff, OURS, OURS_MASK) == 0
+          && count(vconn, 0, FOREIGN, UINT64_MAX) == 1,
+          "bulk: back to one foreign flow and none of ours");
+
+    /* Fed while it sends: all in; aborted half-way: nothing stays. */
+    add_ours(&msgs, 5000, INT_MAX);
+    e = stream(vconn, target, &msgs, false, &n_errors, &n_conns);
+    snprintf(what, sizeof what, "bulk, fed while sending: no error, over "
+             "%"PRIuSIZE" connections", n_conns);
+    check(!e && !n_errors && n_conns == RT_BULK_CONNS, what);
+    check(count(vconn, 0xff, OURS, OURS_MASK) == 5000
+          && count(vconn, 0xff, GUARD, UINT64_MAX) == 0,
+          "bulk, fed while sending: all 5000 on the switch, no guard");
+    add_flow_mod(&msgs, "cookie=0xfc00000000000000/0xff00000000000000",
+                 OFPFC_DELETE);
+    e = transact(vconn, &msgs, &(enum ofperr) {0});
+    add_ours(&msgs, 5000, INT_MAX);
+    e = e ? e : stream(vconn, target, &msgs, true, &n_errors, &n_conns);
+    check(e == ECANCELED && n_conns == RT_BULK_CONNS,
+          "bulk, aborted half-way: ECANCELED");
+    check(count(vconn, 0xff, OURS, OURS_MASK) == 0
+          && count(vconn, 0, FOREIGN, UINT64_MAX) == 1,
+          "bulk, aborted half-way: none of ours stays, the guard neither, "
+          "the foreign flow does");
     vconn_close(vconn);
+}
+
+/* Appends 'n' adds of flows to table 200 (not ours: no cookie). */
+static void
+add_table200(struct ovs_list *msgs, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char text[128];
+
+        snprintf(text, sizeof text, "table=200,priority=%d,in_port=%d,"
+                 "actions=drop", 1 + i / 7, 1 + i % 7);
+        add_flow_mod(msgs, text, OFPFC_ADD);
+    }
 }
 
 int
@@ -251,6 +365,20 @@ main(int argc, char *argv[])
     add_flow_mod(&msgs, "table=200", OFPFC_DELETE);
     e = transact(vconn, &msgs, &first);
     check(!e && count(vconn, 200, 0, 0) == 0, "a delete bundle: table empty");
+
+    size_t n_errors, n_conns;
+    add_table200(&msgs, 2000);
+    e = stream(vconn, NULL, &msgs, true, &n_errors, &n_conns);
+    check(e == ECANCELED && count(vconn, 200, 0, 0) == 0,
+          "a bundle aborted half-way while fed: ECANCELED, nothing "
+          "committed");
+    add_table200(&msgs, 2000);
+    e = stream(vconn, NULL, &msgs, false, &n_errors, &n_conns);
+    check(!e && !n_errors && count(vconn, 200, 0, 0) == 2000,
+          "a bundle fed while sending: all 2000 committed");
+    add_flow_mod(&msgs, "table=200", OFPFC_DELETE);
+    e = transact(vconn, &msgs, &first);
+    check(!e && count(vconn, 200, 0, 0) == 0, "...and deleted again");
 
     vconn_close(vconn);
     if (argc > 2) {
