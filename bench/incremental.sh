@@ -6,10 +6,19 @@
 # BENCH_INC_SIZES (default "1000 4000").  Both instants come from
 # ovs-flowd's own log (millisecond timestamps).  Uses run.sh's lab, vsctl,
 # now, FLOWD and work.
+#
+# The ports are of run.sh's BENCH_PORT_TYPE (iface_opts).  With dummy
+# ports every reconfiguration of ovs-vswitchd costs O(N^2) on a bridge of
+# N ports: netdev-dummy's set_config() bumps the port's change sequence
+# unconditionally, bridge_reconfigure() calls it for every port each
+# time, and ofproto then runs update_port() -> update_mtu() ->
+# find_min_mtu(), a walk over the bridge's ports, for each of them.  A
+# patch port (like a tap or vhost-user port of a real host) bumps it only
+# when its configuration changes.
 
 inc=${BENCH_INC_PORTS:-100}
 echo
-echo "## Incremental (one bridge holding N ports, $inc ports added one by one)"
+echo "## Incremental (one bridge holding N ports, $inc ports added one by one, $port_type ports)"
 echo
 echo "| ports held | flows held | initial sync s | ovs-ofctl --bundle add-flows s | ratio | ovs-flowd peak RSS MiB (bytes/flow) | latency p50 ms | p99 ms | max ms | of which building, p50 ms | flow mods per update | ports rebuilt per update | one ovs-ofctl --bundle add-flow, ms | one round trip to ovs-vswitchd's idle main loop, ms | ovs-vswitchd CPU per port added, no controller, ms |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -33,8 +42,9 @@ PY
     vsctl -- --if-exists del-br br0 -- add-br br0 \
         -- set bridge br0 datapath_type=netdev fail_mode=secure \
         protocols=OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15
-    awk '{printf "-- add-port br0 %s -- set interface %s type=dummy ofport_request=%s\n", $2, $2, $1}' \
-        "$work/inc-pre.txt" | xargs -d '\n' -n 2000 sh -c \
+    while read -r ofp name; do
+        echo "-- add-port br0 $name -- set interface $name $(iface_opts "$name") ofport_request=$ofp"
+    done < "$work/inc-pre.txt" | xargs -d '\n' -n 2000 sh -c \
         'ovs-vsctl --db="'"$DB"'" --timeout=600 $*' sh
     log=$work/inc-flowd.log
     rm -f "$log"
@@ -50,8 +60,8 @@ PY
     rss=$(peak_rss "$(cat "$work/flowd.pid")")
     while read -r ofp name; do
         n0=$(grep -c "flow mods in " "$log")
-        vsctl add-port br0 "$name" -- set interface "$name" type=dummy \
-            ofport_request="$ofp"
+        vsctl add-port br0 "$name" -- set interface "$name" \
+            $(iface_opts "$name") ofport_request="$ofp"
         for _ in $(seq 1000); do
             [ "$(grep -c "flow mods in " "$log")" -gt "$n0" ] \
                 && break
@@ -85,12 +95,12 @@ for _ in range(20):
 PY
     kill "$(cat "$work/flowd.pid")"; sleep 0.5
     # What adding a port costs ovs-vswitchd itself, with no controller:
-    # its CPU time (utime + stime) over 5 dummy ports added one by one
+    # its CPU time (utime + stime) over 5 ports added one by one
     # (ovs-vsctl waits until ovs-vswitchd has applied each), per port.
     vpid=$(cat "$OVS_RUNDIR/ovs-vswitchd.pid")
     c0=$(cpu_ms "$vpid")
     for i in 1 2 3 4 5; do
-        vsctl add-port br0 xadd$i -- set interface xadd$i type=dummy
+        vsctl add-port br0 xadd$i -- set interface xadd$i $(iface_opts xadd$i)
     done
     c1=$(cpu_ms "$vpid")
     for i in 1 2 3 4 5; do vsctl del-port br0 xadd$i; done

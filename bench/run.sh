@@ -24,7 +24,22 @@ now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {m=a[int((NR+1)/2)]; printf "%.3f (%.3f-%.3f)", m, a[1], a[NR]}'; }
 med1() { sort -g | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'; }
 
-# A private switch with the dummy netdev class (ports need no devices).
+# A private switch.  The ports need no devices: patch ports whose peer
+# does not exist (BENCH_PORT_TYPE=patch, the default) or ports of the
+# dummy netdev class (BENCH_PORT_TYPE=dummy, --enable-dummy).  Dummy ports
+# make ovs-vswitchd's main loop cost as much as its ports (it polls each
+# one every iteration, and reconfigures each at every change, see
+# incremental.sh), which the ports of a real host (tap or vhost-user,
+# polled by the datapath's own threads) do not; it slowed ovs-ofctl's one
+# connection far more than ovs-flowd's several.  Patch ports do not.
+port_type=${BENCH_PORT_TYPE:-patch}
+# iface_opts NAME: the Interface columns of a bench port called NAME.
+iface_opts() {
+    case $port_type in
+    patch) echo "type=patch options:peer=absent-$1" ;;
+    *) echo "type=$port_type" ;;
+    esac
+}
 /usr/bin/python3 "$srcdir/bench/gen-topology.py" 10 > "$work/tiny.json"
 "$FLOWC" lab up "$work/tiny.json" --dir "$lab" --bare >/dev/null || exit 1
 export OVS_RUNDIR=$lab/run OVS_LOGDIR=$lab/log OVS_DBDIR=$lab/db
@@ -100,21 +115,25 @@ for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 del-flows br$k; done
 fi
 
 if want runtime; then
-# Runtime: the ports exist (dummy), so ovs-flowd binds them all.
+# Runtime: the ports exist, so ovs-flowd binds them all.
 n=${BENCH_FLOWD_GUESTS:-3000}
 /usr/bin/python3 "$srcdir/bench/gen-topology.py" "$n" > "$work/f.json"
 "$FLOWC" compile "$work/f.json" -o "$work/of" --ofport-auto >/dev/null
-/usr/bin/python3 - "$work/f.json" > "$work/ports.sh" <<'PY'
+/usr/bin/python3 - "$work/f.json" "$port_type" > "$work/ports.sh" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))
 probe = None
 for b in sorted(t["bridges"]):
     args = []
     for i, (name, p) in enumerate(sorted(t["bridges"][b]["ports"].items())):
-        typ = "patch" if p["role"] == "patch" else "dummy"
-        opt = (" options:peer=%s" % p["peer"].split("/")[1]) if typ == "patch" else ""
-        args.append("-- add-port %s %s -- set interface %s type=%s ofport_request=%d%s"
-                    % (b, name, name, typ, i + 1, opt))
+        if p["role"] == "patch":
+            opt = "type=patch options:peer=%s" % p["peer"].split("/")[1]
+        elif sys.argv[2] == "patch":
+            opt = "type=patch options:peer=absent-%s" % name
+        else:
+            opt = "type=%s" % sys.argv[2]
+        args.append("-- add-port %s %s -- set interface %s %s ofport_request=%d"
+                    % (b, name, name, opt, i + 1))
         if probe is None and p["role"] == "guest":
             probe = "probe_br=%s probe=%s probe_ofport=%d" % (b, name, i + 1)
     print("vsctl " + " ".join(args))
@@ -164,8 +183,8 @@ for _ in $(seq "$RUNS"); do
     l0=$(wc -l < "$work/flowd.log"); vsctl del-port "$probe_br" "$probe"
     sync_ms "$l0" first
     l0=$(wc -l < "$work/flowd.log")
-    vsctl add-port "$probe_br" "$probe" -- set interface "$probe" type=dummy \
-        ofport_request="$probe_ofport"
+    vsctl add-port "$probe_br" "$probe" -- set interface "$probe" \
+        $(iface_opts "$probe") ofport_request="$probe_ofport"
     sync_ms "$l0" second
     kill "$(cat "$work/flowd.pid")"; sleep 0.5
     [ -n "${BENCH_KEEP_LOGS:-}" ] && cp "$work/flowd.log" "$BENCH_KEEP_LOGS"
@@ -176,7 +195,7 @@ for _ in $(seq "$RUNS"); do
     ofctl_load "$work/of" >> "$work/fo"
 done
 echo
-echo "## Runtime ($n guests, $flows flows over 4 bridges)"
+echo "## Runtime ($n guests, $flows flows over 4 bridges, $port_type ports)"
 echo
 echo "| measure | ovs-flowd | ovs-ofctl | ratio |"
 echo "|---|---|---|---|"
