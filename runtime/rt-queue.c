@@ -8,7 +8,10 @@
  * rest are still being parsed.  Messages move in batches, so the lock and
  * the wakeup are paid per batch, not per flow, and are freed by the
  * producer's thread: freeing memory another thread is allocating from
- * contends for its malloc arena, which made the build half as slow. */
+ * contends for its malloc arena, which made the build half as slow.  A
+ * queue may hold at most so many messages: a producer faster than the
+ * switch then waits, holding less memory and leaving the CPU to the
+ * switch. */
 #include <config.h>
 
 #include "rt.h"
@@ -25,7 +28,9 @@ rt_queue_init(struct rt_queue *q)
     xpthread_cond_init(&q->cond, NULL);
     ovs_list_init(&q->msgs);
     ovs_list_init(&q->taken);
-    q->closed = q->aborted = false;
+    q->n = 0;
+    q->max = 0;
+    q->closed = q->aborted = q->no_consumers = false;
 }
 
 void
@@ -48,11 +53,34 @@ rt_queue_destroy(struct rt_queue *q)
 void
 rt_queue_push(struct rt_queue *q, struct ovs_list *msgs)
 {
-    if (ovs_list_is_empty(msgs)) {
+    size_t n = ovs_list_size(msgs);
+
+    if (!n) {
         return;
     }
     ovs_mutex_lock(&q->mutex);
+    while (q->max && q->n >= q->max && !q->no_consumers) {
+        ovs_mutex_cond_wait(&q->cond, &q->mutex);
+    }
     ovs_list_push_back_all(&q->msgs, msgs);
+    q->n += n;
+    xpthread_cond_broadcast(&q->cond);
+    ovs_mutex_unlock(&q->mutex);
+}
+
+void
+rt_queue_set_max(struct rt_queue *q, size_t max)
+{
+    ovs_mutex_lock(&q->mutex);
+    q->max = max;
+    ovs_mutex_unlock(&q->mutex);
+}
+
+void
+rt_queue_no_consumers(struct rt_queue *q)
+{
+    ovs_mutex_lock(&q->mutex);
+    q->no_consumers = true;
     xpthread_cond_broadcast(&q->cond);
     ovs_mutex_unlock(&q->mutex);
 }
@@ -75,6 +103,17 @@ rt_queue_done(struct rt_queue *q, struct ovs_list *msgs)
     ovs_mutex_unlock(&q->mutex);
 }
 
+void
+rt_queue_free_taken(struct rt_queue *q)
+{
+    struct ovs_list taken = OVS_LIST_INITIALIZER(&taken);
+
+    ovs_mutex_lock(&q->mutex);
+    ovs_list_push_back_all(&taken, &q->taken);
+    ovs_mutex_unlock(&q->mutex);
+    ofpbuf_list_delete(&taken);
+}
+
 int
 rt_queue_pop(struct rt_queue *q, struct ovs_list *out, size_t max)
 {
@@ -91,6 +130,10 @@ rt_queue_pop(struct rt_queue *q, struct ovs_list *out, size_t max)
     } else {
         for (size_t i = 0; i < max && !ovs_list_is_empty(&q->msgs); i++) {
             ovs_list_push_back(out, ovs_list_pop_front(&q->msgs));
+            q->n--;
+        }
+        if (q->max) {
+            xpthread_cond_broadcast(&q->cond);  /* Room for the producer. */
         }
     }
     ovs_mutex_unlock(&q->mutex);

@@ -144,6 +144,11 @@ struct stream {
     size_t n_conns;
 };
 
+/* How many flow mods a stream lets wait for the switch (some 4 MB): a
+ * build ahead of the switch waits rather than hold the whole load in
+ * memory. */
+#define STREAM_MAX_QUEUED 16384
+
 /* Sends 'q''s 'n' flow mods to 'b' (one bundle, or a bulk load if 'b'
  * holds none of ours and they are many); returns as rt_bundle_transact()
  * and stores the number of connections used in '*n_conns'. */
@@ -169,6 +174,7 @@ stream_thread(void *st_)
 
     st->error = send_flow_mods(st->b, &st->q, st->n_expected, true,
                                &st->errors, &st->n_conns);
+    rt_queue_no_consumers(&st->q);
     return NULL;
 }
 
@@ -184,6 +190,7 @@ stream_ready(void *st_, size_t n_expected)
     }
     st->n_expected = n_expected;
     rt_queue_init(&st->q);
+    rt_queue_set_max(&st->q, STREAM_MAX_QUEUED);
     ovs_list_init(&st->batch);
     st->n_batch = 0;
     ovs_list_init(&st->errors);
@@ -200,6 +207,7 @@ stream_emit(void *st_, struct ofpbuf *msg)
     ovs_list_push_back(&st->batch, &msg->list_node);
     if (++st->n_batch >= 256) {
         rt_queue_push(&st->q, &st->batch);
+        rt_queue_free_taken(&st->q);    /* What is sent, as we go. */
         st->n_batch = 0;
     }
 }
@@ -379,6 +387,8 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
         n = n_streamed;
         built = time_msec();
         rt_diff_all_sent(&b->desired, &diff);
+        rt_queue_push(&st.q, &st.batch);
+        rt_queue_free_taken(&st.q);
         rt_table_apply_diff(&b->installed, &diff);
         stream_finish(&st, false);
         e = st.error;

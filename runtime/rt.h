@@ -77,8 +77,12 @@ struct rt_queue {
     pthread_cond_t cond;
     struct ovs_list msgs;       /* Owned. */
     struct ovs_list taken;      /* Owned: given back by rt_queue_done(). */
+    size_t n;                   /* Messages in 'msgs'. */
+    size_t max;                 /* rt_queue_push() waits while 'n' is
+                                 * this much (0: never). */
     bool closed;                /* No more will come. */
     bool aborted;               /* Consumers are to give up. */
+    bool no_consumers;          /* None is left to take anything. */
 };
 
 void rt_queue_init(struct rt_queue *);
@@ -88,8 +92,14 @@ void rt_queue_init_closed(struct rt_queue *, struct ovs_list *msgs);
 /* Frees what no consumer took and what they gave back.  No thread may
  * use the queue any more. */
 void rt_queue_destroy(struct rt_queue *);
-/* Appends 'msgs' (taken: the list is left empty). */
+/* Appends 'msgs' (taken: the list is left empty), first waiting while
+ * the queue holds its maximum, if it has one and consumers are left. */
 void rt_queue_push(struct rt_queue *, struct ovs_list *msgs);
+/* Makes rt_queue_push() wait while the queue holds 'max' messages. */
+void rt_queue_set_max(struct rt_queue *, size_t max);
+/* Says that no consumer is left (they returned): rt_queue_push() waits no
+ * more.  Whoever runs the consumers calls it once they are done. */
+void rt_queue_no_consumers(struct rt_queue *);
 /* Says that nothing more will come; with 'abort', that consumers are to
  * drop what they took (rt_queue_pop() returns ECANCELED from then on). */
 void rt_queue_close(struct rt_queue *, bool abort);
@@ -98,8 +108,12 @@ void rt_queue_close(struct rt_queue *, bool abort);
  * queue is closed and empty, ECANCELED once aborted. */
 int rt_queue_pop(struct rt_queue *, struct ovs_list *out, size_t max);
 /* Gives back messages a consumer took and is done with (taken: the list is
- * left empty), for rt_queue_destroy() to free in the producer's thread. */
+ * left empty), for rt_queue_free_taken() or rt_queue_destroy() to free in
+ * the producer's thread. */
 void rt_queue_done(struct rt_queue *, struct ovs_list *msgs);
+/* Frees what consumers gave back so far.  Only in the producer's thread
+ * (see rt-queue.c). */
+void rt_queue_free_taken(struct rt_queue *);
 
 /* --- One bundle (rt-bundle.c) ---------------------------------------- */
 

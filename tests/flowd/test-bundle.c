@@ -12,7 +12,8 @@
  *   - fed by another thread while they send (the streamed first load of
  *     rt-sync.c): a bundle and a load commit everything once the queue
  *     is closed; aborted half-way, they commit nothing (ECANCELED), and
- *     the load leaves no flow of ours and no guard.
+ *     the load leaves no flow of ours and no guard; a producer held by a
+ *     full queue goes on once its consumers are gone.
  *
  * Usage: test-bundle TARGET [EMPTY-TARGET] (e.g. unix:.../br.mgmt).  Uses
  * table 200 of TARGET's bridge and removes what it added; EMPTY-TARGET's
@@ -179,6 +180,7 @@ sender_main(void *s_)
                                      OFPBF_ATOMIC | OFPBF_ORDERED, &errors));
     s->n_errors = ovs_list_size(&errors);
     ofpbuf_list_delete(&errors);
+    rt_queue_no_consumers(&s->q);
     return NULL;
 }
 
@@ -194,6 +196,7 @@ stream(struct vconn *vconn, const char *target, struct ovs_list *msgs,
     size_t n = ovs_list_size(msgs);
 
     rt_queue_init(&s.q);
+    rt_queue_set_max(&s.q, 150);    /* The producer waits, too. */
     s.thread = ovs_thread_create("sender", sender_main, &s);
     for (size_t i = 0; !ovs_list_is_empty(msgs); i++) {
         struct ovs_list batch = OVS_LIST_INITIALIZER(&batch);
@@ -306,6 +309,46 @@ test_bulk(const char *target)
     vconn_close(vconn);
 }
 
+static void add_table200(struct ovs_list *msgs, int n);
+
+/* A consumer that takes one batch and leaves. */
+static void *
+quitter_main(void *q_)
+{
+    struct rt_queue *q = q_;
+    struct ovs_list batch = OVS_LIST_INITIALIZER(&batch);
+
+    rt_queue_pop(q, &batch, 100);
+    rt_queue_done(q, &batch);
+    rt_queue_no_consumers(q);
+    return NULL;
+}
+
+/* The queue alone: a producer held by a full queue goes on once no
+ * consumer is left (a sender whose connection broke), and what the
+ * consumer gave back and what was left are freed. */
+static void
+test_queue(void)
+{
+    struct rt_queue q;
+    pthread_t quitter;
+
+    rt_queue_init(&q);
+    rt_queue_set_max(&q, 100);
+    quitter = ovs_thread_create("quitter", quitter_main, &q);
+    for (int i = 0; i < 10; i++) {
+        struct ovs_list batch = OVS_LIST_INITIALIZER(&batch);
+
+        add_table200(&batch, 100);
+        rt_queue_push(&q, &batch);
+    }
+    xpthread_join(quitter, NULL);
+    check(q.n == 900, "queue: a producer held by a full queue goes on "
+          "once its consumer is gone (900 left)");
+    rt_queue_close(&q, false);
+    rt_queue_destroy(&q);
+}
+
 /* Appends 'n' adds of flows to table 200 (not ours: no cookie). */
 static void
 add_table200(struct ovs_list *msgs, int n)
@@ -381,6 +424,7 @@ main(int argc, char *argv[])
     check(!e && count(vconn, 200, 0, 0) == 0, "...and deleted again");
 
     vconn_close(vconn);
+    test_queue();
     if (argc > 2) {
         test_bulk(argv[2]);
     }
