@@ -212,11 +212,11 @@ pipe_build_classify(struct pctx *c)
     snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_CLASSIFY);
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct topo_port *p = br->ports[i];
-        const char *ref = px_ref(c, p);
 
         if (!px_present(c, p) || !px_wanted(c, p)) {
             continue;
         }
+        const char *ref = px_ref(c, p);
         strbuf_clear(&sb);
         if (p->role != TOPO_MONITOR) {
             px_mirror_actions(c, p, TOPO_MIRROR_IN, &sb);
