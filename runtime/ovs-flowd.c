@@ -285,10 +285,13 @@ apply_topology(struct flowd *fd, struct topo *t)
             rt_table_init(&b->desired, false);
             rt_table_init(&b->installed, true);
             hmap_init(&b->counters);
+            shash_init(&b->bind_by_name);
+            shash_init(&b->bind_by_id);
             b->need_dump = true;
             hmap_insert(&fd->bridges, &b->node, hash_string(b->name, 0));
         }
         b->br = tb;
+        b->bind_br = NULL;      /* 'tb' may sit where the last one did. */
         free(b->ofports);
         free(b->bound);
         free(b->built_ofports);

@@ -120,45 +120,68 @@ create_bridge(struct ovsdb_idl *idl, const struct topo_bridge *tb,
               opt->datapath_type ? opt->datapath_type : tb->datapath_type);
 }
 
-/* Indexes the interfaces of bridge 'br' by name and by iface-id (the
- * first one wins, in OVS's order), so that binding N topology ports
- * costs O(N), not O(N^2).  The data are the IDL's rows: valid until the
- * next ovsdb_idl_run(). */
+/* Indexes b's topology ports by what binds them, once per topology. */
 static void
-index_interfaces(const struct ovsrec_bridge *br, struct shash *by_name,
-                 struct shash *by_id)
+index_topology(struct rt_bridge *b)
 {
+    if (b->bind_br == b->br) {
+        return;
+    }
+    shash_clear(&b->bind_by_name);
+    shash_clear(&b->bind_by_id);
+    for (size_t i = 0; i < b->br->n_ports; i++) {
+        const struct topo_port *p = b->br->ports[i];
+
+        shash_add_once(p->iface_id ? &b->bind_by_id : &b->bind_by_name,
+                       p->iface_id ? p->iface_id : p->name, p);
+    }
+    b->bind_br = b->br;
+}
+
+/* Binds b's topology ports to the interfaces of 'br': a port with an
+ * iface-id to the first interface (in OVS's order) whose
+ * external_ids:iface-id it is, the others to the interface of their
+ * name.  One pass over the interfaces with lookups in an index of the
+ * topology, no allocation per interface: it runs at every OVSDB change,
+ * a new port's ofport included, on bridges of thousands of ports. */
+static void
+bind_ports(struct rt_bridge *b, const struct ovsrec_bridge *br)
+{
+    const struct ovsrec_interface **found;
+    bool changed = !b->in_db;
+
+    index_topology(b);
+    found = xcalloc(b->br->n_ports + 1, sizeof *found);
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct ovsrec_port *port = br->ports[i];
         for (size_t j = 0; j < port->n_interfaces; j++) {
             const struct ovsrec_interface *iface = port->interfaces[j];
             const char *id = smap_get(&iface->external_ids, "iface-id");
+            const struct topo_port *p;
 
-            shash_add_once(by_name, iface->name, iface);
-            if (id) {
-                shash_add_once(by_id, id, iface);
+            p = shash_find_data(&b->bind_by_name, iface->name);
+            if (p && !found[p->index]) {
+                found[p->index] = iface;
+            }
+            p = id ? shash_find_data(&b->bind_by_id, id) : NULL;
+            if (p && !found[p->index]) {
+                found[p->index] = iface;
             }
         }
     }
-}
-
-static void
-bind_ports(struct rt_bridge *b, const struct ovsrec_bridge *br)
-{
-    bool changed = !b->in_db;
-    struct shash by_name = SHASH_INITIALIZER(&by_name);
-    struct shash by_id = SHASH_INITIALIZER(&by_id);
-
-    index_interfaces(br, &by_name, &by_id);
     b->in_db = true;
     for (size_t i = 0; i < b->br->n_ports; i++) {
         const struct topo_port *p = b->br->ports[i];
-        /* Bound by external_ids:iface-id if the port has one, else by
-         * interface name. */
-        const struct ovsrec_interface *iface
-            = (p->iface_id ? shash_find_data(&by_id, p->iface_id)
-                           : shash_find_data(&by_name, p->name));
+        const struct ovsrec_interface *iface = found[i];
         unsigned int ofport = 0;
+
+        if (!iface && p->iface_id) {
+            /* Another port with the same iface-id is in the index: both
+             * are bound to its interface. */
+            const struct topo_port *q = shash_find_data(&b->bind_by_id,
+                                                        p->iface_id);
+            iface = q ? found[q->index] : NULL;
+        }
 
         if (iface && iface->n_ofport && iface->ofport[0] > 0
             && iface->ofport[0] < 0xff00) {
@@ -178,8 +201,7 @@ bind_ports(struct rt_bridge *b, const struct ovsrec_bridge *br)
         b->ofports[i] = ofport;
         b->bound[i] = iface != NULL;
     }
-    shash_destroy(&by_name);
-    shash_destroy(&by_id);
+    free(found);
     if (changed) {
         b->need_sync = true;
     }

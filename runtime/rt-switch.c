@@ -435,6 +435,8 @@ rt_bridge_destroy(struct rt_bridge *b)
         free(c);
     }
     hmap_destroy(&b->counters);
+    shash_destroy(&b->bind_by_name);
+    shash_destroy(&b->bind_by_id);
     free(b->ofports);
     free(b->built_ofports);
     free(b->bound);

@@ -56,6 +56,7 @@
 
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/thread.h"
 #include "openvswitch/types.h"
 
@@ -339,6 +340,12 @@ struct rt_bridge {
     bool in_db;                 /* The bridge exists in OVSDB. */
     unsigned int *ofports;      /* Owned; indexed like br->ports. */
     bool *bound;                /* Owned; the port has an interface. */
+    /* Topology ports by what binds them (rt-ovsdb.c): by interface name
+     * those without an iface-id, the others by iface-id; built for
+     * 'bind_br' (NULL: to be built). */
+    struct shash bind_by_name;
+    struct shash bind_by_id;
+    const struct topo_bridge *bind_br;
 
     /* OpenFlow. */
     struct vconn *ctl;          /* Synchronous: dump, bundle, barrier. */
