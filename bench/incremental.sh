@@ -46,6 +46,7 @@ PY
         echo "-- add-port br0 $name -- set interface $name $(iface_opts "$name") ofport_request=$ofp"
     done < "$work/inc-pre.txt" | xargs -d '\n' -n 2000 sh -c \
         'ovs-vsctl --db="'"$DB"'" --timeout=600 $*' sh
+    settle
     log=$work/inc-flowd.log
     rm -f "$log"
     s0=$(now)
@@ -108,6 +109,7 @@ PY
     # flows (all ports) into the emptied bridge in one bundle.
     "$FLOWC" compile "$topo" --bridge br0 --ofport-auto > "$work/inc.flows"
     ovs-ofctl -O OpenFlow15 del-flows br0
+    settle
     l0=$(now)
     ovs-ofctl -O OpenFlow15 --bundle add-flows br0 "$work/inc.flows"
     l1=$(now)
