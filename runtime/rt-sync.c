@@ -129,7 +129,7 @@ changed_ports(const struct rt_bridge *b)
  * discarded. */
 struct stream {
     struct rt_bridge *b;
-    bool read_back;           /* This sync reads b's flows back... */
+    bool read_back;             /* This sync reads b's flows back... */
     struct readback *rb;        /* ...in this thread, or NULL: it is over. */
     bool started;
     size_t n_expected;          /* About how many flow mods will come. */
