@@ -36,7 +36,12 @@
 #     guard left by an interrupted load drops everything until the
 #     restarted ovs-flowd replaces it; a load the switch refuses leaves
 #     nothing of ours (tests/flowd/test-bundle checks the same with 5000
-#     flows on a bridge of its own).
+#     flows on a bridge of its own);
+#   - a first load big enough is sent while it is being built (a second
+#     ovs-flowd on a 300-guest bridge of its own, over four connections
+#     and over one): the switch equals the compiler, and the restart
+#     after sends nothing; a bundle or a load aborted half-way commits
+#     nothing (test-bundle).
 set -u
 . "$(dirname "$0")/scenario-lib.sh"
 OVS_FLOWD=${OVS_FLOWD:-$builddir/ovs-flowd}
