@@ -144,7 +144,7 @@ guard(struct vconn *vconn, uint16_t command, struct ovs_list *errors)
 
 int
 rt_bulk_load(struct vconn *ctl, const char *target, struct rt_queue *q,
-             size_t n OVS_UNUSED, struct ovs_list *errors, size_t *n_conns)
+             struct ovs_list *errors, size_t *n_conns)
 {
     struct share shares[RT_BULK_CONNS];
     size_t n_shares = 1;

@@ -159,7 +159,7 @@ send_flow_mods(struct rt_bridge *b, struct rt_queue *q, size_t n,
     *n_conns = 1;
     if (bulk_min && !b->in_sync && n >= bulk_min && empty) {
         char *target = rt_switch_target(b);
-        int e = rt_bulk_load(b->ctl, target, q, n, errors, n_conns);
+        int e = rt_bulk_load(b->ctl, target, q, errors, n_conns);
         free(target);
         return e;
     }
@@ -199,6 +199,15 @@ stream_ready(void *st_, size_t n_expected)
     return true;
 }
 
+/* Queues what 'st' emitted and frees what the sender is done with. */
+static void
+stream_flush(struct stream *st)
+{
+    rt_queue_push(&st->q, &st->batch);
+    rt_queue_free_taken(&st->q);
+    st->n_batch = 0;
+}
+
 static void
 stream_emit(void *st_, struct ofpbuf *msg)
 {
@@ -206,9 +215,7 @@ stream_emit(void *st_, struct ofpbuf *msg)
 
     ovs_list_push_back(&st->batch, &msg->list_node);
     if (++st->n_batch >= 256) {
-        rt_queue_push(&st->q, &st->batch);
-        rt_queue_free_taken(&st->q);    /* What is sent, as we go. */
-        st->n_batch = 0;
+        stream_flush(st);
     }
 }
 
@@ -216,7 +223,7 @@ stream_emit(void *st_, struct ofpbuf *msg)
 static void
 stream_finish(struct stream *st, bool abort)
 {
-    rt_queue_push(&st->q, &st->batch);
+    stream_flush(st);
     rt_queue_close(&st->q, abort);
     xpthread_join(st->thread, NULL);
     rt_queue_destroy(&st->q);
@@ -387,8 +394,7 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
         n = n_streamed;
         built = time_msec();
         rt_diff_all_sent(&b->desired, &diff);
-        rt_queue_push(&st.q, &st.batch);
-        rt_queue_free_taken(&st.q);
+        stream_flush(&st);
         rt_table_apply_diff(&b->installed, &diff);
         stream_finish(&st, false);
         e = st.error;

@@ -136,8 +136,7 @@ int rt_bundle_transact(struct vconn *, struct rt_queue *q,
 /* How many connections a load uses. */
 #define RT_BULK_CONNS 4
 
-/* Sends the 'n' flow adds (or about 'n': only used to decide) that come
- * out of 'q' to a switch that holds none of our flows, over 'ctl' and up
+/* Sends the flow adds that come out of 'q' to a switch that holds none of our flows, over 'ctl' and up
  * to RT_BULK_CONNS - 1 more connections opened to 'target' (closed on
  * return), behind a guard flow that drops every packet until all of them
  * are in.  Returns 0 once every flow is in and the guard is gone.
@@ -149,7 +148,7 @@ int rt_bundle_transact(struct vconn *, struct rt_queue *q,
  * it.  Without more connections, the same as rt_bundle_transact().
  * Stores the number of connections used in '*n_conns'. */
 int rt_bulk_load(struct vconn *ctl, const char *target, struct rt_queue *q,
-                 size_t n, struct ovs_list *errors, size_t *n_conns);
+                 struct ovs_list *errors, size_t *n_conns);
 
 /* --- Flow tables (rt-flows.c) ---------------------------------------- */
 

@@ -148,7 +148,7 @@ bulk(struct vconn *vconn, const char *target, int refused,
 
     add_ours(&msgs, 5000, refused);
     rt_queue_init_closed(&q, &msgs);
-    e = rt_bulk_load(vconn, target, &q, 5000, &errors, n_conns);
+    e = rt_bulk_load(vconn, target, &q, &errors, n_conns);
     *n_errors = ovs_list_size(&errors);
     ofpbuf_list_delete(&errors);
     rt_queue_destroy(&q);
@@ -174,7 +174,7 @@ sender_main(void *s_)
 
     s->n_conns = 1;
     s->error = (s->target
-                ? rt_bulk_load(s->vconn, s->target, &s->q, 5000, &errors,
+                ? rt_bulk_load(s->vconn, s->target, &s->q, &errors,
                                &s->n_conns)
                 : rt_bundle_transact(s->vconn, &s->q,
                                      OFPBF_ATOMIC | OFPBF_ORDERED, &errors));
