@@ -73,7 +73,9 @@ usage(FILE *stream)
 "                        json: the flow IR\n"
 "      --ofport-auto     number every port by its position on its bridge\n"
 "      --ofport NAME=N   write port NAME as OpenFlow port N (a dump then\n"
-"                        prints numbers, as dump-flows --no-names)\n"
+"                        prints numbers, as dump-flows --no-names);\n"
+"                        NAME=none: NAME is not on the switch, its flows\n"
+"                        are left out (as ovs-flowd does)\n"
 "  -h, --help            this help\n"
 "lab      a private Open vSwitch with the topology's guests as network\n"
 "         namespaces (see ovs-flowc(8))\n"
@@ -193,12 +195,15 @@ cmd_compile(int argc, char *argv[])
             break;
         case 'p': {
             char *eq = strchr(optarg, '=');
-            char *end;
+            char *end = NULL;
             unsigned long n = eq ? strtoul(eq + 1, &end, 10) : 0;
-            if (!eq || eq == optarg || !eq[1] || *end || n < 1
-                || n > 0xfeff) {
+            if (eq && !strcmp(eq + 1, "none")) {
+                n = PIPE_OFPORT_ABSENT;
+            } else if (!eq || eq == optarg || !eq[1] || *end || n < 1
+                       || n > 0xfeff) {
                 fprintf(stderr, "ovs-flowc: --ofport wants NAME=N with N "
-                        "from 1 to 65279, not \"%s\"\n", optarg);
+                        "from 1 to 65279, or NAME=none, not \"%s\"\n",
+                        optarg);
                 return 2;
             }
             ofports.names = fc_xgrow(ofports.names, &ofports.cap, ofports.n,

@@ -143,7 +143,8 @@ px_ref(const struct pctx *c, const struct topo_port *p)
 
     if (!*ref) {
         unsigned int n = c->opt->ofport ? c->opt->ofport(p, c->opt->aux) : 0;
-        *ref = n ? fc_xasprintf("%u", n) : fc_xstrdup(p->name);
+        *ref = (n && n != PIPE_OFPORT_ABSENT ? fc_xasprintf("%u", n)
+                : fc_xstrdup(p->name));
     }
     return *ref;
 }
@@ -292,9 +293,9 @@ pipe_build(const struct model *m, const struct topo_bridge *br,
     c.refs = fc_xzalloc((br->n_ports + 1) * sizeof *c.refs);
     c.present = fc_xzalloc((br->n_ports + 1) * sizeof *c.present);
     for (size_t i = 0; i < br->n_ports; i++) {
-        c.present[i] = (!c.opt->only_bound
-                        || (c.opt->ofport
-                            && c.opt->ofport(br->ports[i], c.opt->aux)));
+        unsigned int n = (c.opt->ofport
+                          ? c.opt->ofport(br->ports[i], c.opt->aux) : 0);
+        c.present[i] = n != PIPE_OFPORT_ABSENT && (n || !c.opt->only_bound);
     }
     if (c.opt->only_ports) {
         c.chunks = pipe_wanted_chunks(br, c.opt->only_ports);

@@ -60,6 +60,7 @@
 #ifndef PIPE_H
 #define PIPE_H 1
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -257,10 +258,15 @@ struct pipe_bridge {
     struct pipe_block *blocks;  /* Owned: the flows' text. */
 };
 
+/* What pipe_options.ofport returns for a port not on the switch. */
+#define PIPE_OFPORT_ABSENT UINT_MAX
+
 /* How ports are written in matches and actions. */
 struct pipe_options {
     /* Returns the OpenFlow port number of interface 'name' on its bridge,
-     * or 0 to write the name.  NULL: always names. */
+     * 0 to write the name, or PIPE_OFPORT_ABSENT if the port is not on
+     * the switch (its flows are left out, as with 'only_bound').  NULL:
+     * always names. */
     unsigned int (*ofport)(const struct topo_port *, void *aux);
     void *aux;
     /* If true, a port for which 'ofport' returns 0 is not on the switch

@@ -1102,37 +1102,12 @@ check_addresses(struct ck *ck)
     free(extras);
 }
 
-/* OVS port and interface names are global to a switch: a name may appear
- * on one bridge only. */
-static void
-check_unique_port_names(struct ck *ck)
-{
-    const struct topo *t = ck->t;
-
-    for (size_t i = 0; i < t->n_bridges; i++) {
-        for (size_t j = 0; j < t->bridges[i]->n_ports; j++) {
-            const struct topo_port *p = t->bridges[i]->ports[j];
-            for (size_t k = 0; k < i; k++) {
-                const struct topo_port *q
-                    = topo_bridge_find_port(t->bridges[k], p->name);
-                if (q) {
-                    diag_at(ck->d, DIAG_ERROR, p->pointer, true,
-                            "port name \"%s\" is also used on bridge "
-                            "\"%s\" (Open vSwitch port names are global)",
-                            p->name, q->bridge->name);
-                    break;
-                }
-            }
-        }
-    }
-}
-
 void
 topo_check_refs(struct ck *ck, json_t *root)
 {
     json_t *bridges = json_object_get(root, "bridges");
 
-    check_unique_port_names(ck);
+    topo_check_names(ck);
     check_patches(ck);
     check_patch_loops(ck);
     check_mirrors(ck, root);

@@ -409,8 +409,12 @@ cmd_ports(struct unixctl_conn *conn, int argc OVS_UNUSED,
             if (b && b->ofports[j]) {
                 ds_put_format(&s, "ofport=%u bound", b->ofports[j]);
             } else {
+                static const char *const names[] = {
+                    [RT_UNBOUND] = "unbound", [RT_BOUND] = "bound",
+                    [RT_TAKEN] = "taken",
+                };
                 ds_put_format(&s, "ofport=- %s",
-                              b && b->bound[j] ? "bound" : "unbound");
+                              names[b ? b->bound[j] : RT_UNBOUND]);
             }
             if (p->iface_id) {
                 ds_put_format(&s, " iface-id=%s", p->iface_id);

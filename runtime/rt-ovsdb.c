@@ -141,31 +141,44 @@ index_topology(struct rt_bridge *b)
 /* Binds b's topology ports to the interfaces of 'br': a port with an
  * iface-id to the first interface (in OVS's order) whose
  * external_ids:iface-id it is, the others to the interface of their
- * name.  One pass over the interfaces with lookups in an index of the
+ * name.  An interface binds to one port: when the interface of a port's
+ * name carries another port's iface-id, the iface-id wins (it is what
+ * libvirt set for this very interface) and the port of that name stays
+ * unbound, with a warning, rather than both being pinned to one
+ * interface.  (The check makes iface-ids unique in a topology.)
+ *
+ * One pass over the interfaces with lookups in an index of the
  * topology, no allocation per interface: it runs at every OVSDB change,
  * a new port's ofport included, on bridges of thousands of ports. */
 static void
 bind_ports(struct rt_bridge *b, const struct ovsrec_bridge *br)
 {
     const struct ovsrec_interface **found;
+    const struct topo_port **taken_by;
     bool changed = !b->in_db;
 
     index_topology(b);
     found = xcalloc(b->br->n_ports + 1, sizeof *found);
+    taken_by = xcalloc(b->br->n_ports + 1, sizeof *taken_by);
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct ovsrec_port *port = br->ports[i];
         for (size_t j = 0; j < port->n_interfaces; j++) {
             const struct ovsrec_interface *iface = port->interfaces[j];
             const char *id = smap_get(&iface->external_ids, "iface-id");
-            const struct topo_port *p;
+            const struct topo_port *by_id, *by_name;
 
-            p = shash_find_data(&b->bind_by_name, iface->name);
-            if (p && !found[p->index]) {
-                found[p->index] = iface;
+            by_id = id ? shash_find_data(&b->bind_by_id, id) : NULL;
+            by_name = shash_find_data(&b->bind_by_name, iface->name);
+            if (by_id && found[by_id->index]) {
+                by_id = NULL;   /* A second interface with its iface-id. */
             }
-            p = id ? shash_find_data(&b->bind_by_id, id) : NULL;
-            if (p && !found[p->index]) {
-                found[p->index] = iface;
+            if (by_id) {
+                found[by_id->index] = iface;
+                if (by_name) {
+                    taken_by[by_name->index] = by_id;
+                }
+            } else if (by_name) {
+                found[by_name->index] = iface;
             }
         }
     }
@@ -173,24 +186,23 @@ bind_ports(struct rt_bridge *b, const struct ovsrec_bridge *br)
     for (size_t i = 0; i < b->br->n_ports; i++) {
         const struct topo_port *p = b->br->ports[i];
         const struct ovsrec_interface *iface = found[i];
+        enum rt_binding bound = (taken_by[i] ? RT_TAKEN
+                                 : iface ? RT_BOUND : RT_UNBOUND);
         unsigned int ofport = 0;
 
-        if (!iface && p->iface_id) {
-            /* Another port with the same iface-id is in the index: both
-             * are bound to its interface. */
-            const struct topo_port *q = shash_find_data(&b->bind_by_id,
-                                                        p->iface_id);
-            iface = q ? found[q->index] : NULL;
-        }
-
-        if (iface && iface->n_ofport && iface->ofport[0] > 0
+        if (bound == RT_BOUND && iface->n_ofport && iface->ofport[0] > 0
             && iface->ofport[0] < 0xff00) {
             ofport = iface->ofport[0];
         }
-        if (ofport != b->ofports[i] || (iface != NULL) != b->bound[i]) {
+        if (ofport != b->ofports[i] || bound != b->bound[i]) {
             if (ofport) {
                 VLOG_INFO("bridge %s: port %s is ofport %u (interface %s)",
                           b->name, p->name, ofport, iface->name);
+            } else if (bound == RT_TAKEN) {
+                VLOG_WARN("bridge %s: port %s is not bound: interface %s "
+                          "carries the iface-id of port %s, which is bound "
+                          "to it", b->name, p->name, p->name,
+                          taken_by[i]->name);
             } else {
                 VLOG_INFO("bridge %s: port %s %s", b->name, p->name,
                           iface ? "has no ofport yet"
@@ -199,8 +211,9 @@ bind_ports(struct rt_bridge *b, const struct ovsrec_bridge *br)
             changed = true;
         }
         b->ofports[i] = ofport;
-        b->bound[i] = iface != NULL;
+        b->bound[i] = bound;
     }
+    free(taken_by);
     free(found);
     if (changed) {
         b->need_sync = true;

@@ -329,6 +329,15 @@ struct rt_counter {
     uint64_t n;
 };
 
+/* How a topology port is bound to an interface of its bridge. */
+enum rt_binding {
+    RT_UNBOUND,                 /* No interface has its name or iface-id. */
+    RT_BOUND,                   /* Bound; its ofport may still be 0. */
+    RT_TAKEN,                   /* The interface of its name carries the
+                                 * iface-id of another topology port,
+                                 * which is bound to it instead. */
+};
+
 /* One topology bridge as the runtime sees it. */
 struct rt_bridge {
     struct hmap_node node;      /* In 'rt_bridges', by name. */
@@ -338,7 +347,7 @@ struct rt_bridge {
     /* OVSDB. */
     bool in_db;                 /* The bridge exists in OVSDB. */
     unsigned int *ofports;      /* Owned; indexed like br->ports. */
-    bool *bound;                /* Owned; the port has an interface. */
+    uint8_t *bound;             /* Owned; enum rt_binding of each port. */
     /* Topology ports by what binds them (rt-ovsdb.c): by interface name
      * those without an iface-id, the others by iface-id; built for
      * 'bind_br' (NULL: to be built). */

@@ -7,7 +7,8 @@
 #     ports are added: flows appear, guests talk, spoofing fails, and the
 #     switch holds exactly ovs-flowd's desired flows;
 #   - a guest bound by external_ids:iface-id is found whatever its
-#     interface name;
+#     interface name; an interface carrying one port's iface-id and
+#     another port's name binds to the first only;
 #   - one spoofed frame gives exactly one log line naming the rule; a
 #     flood gives no more than the meter's rate;
 #   - restarting ovs-flowd with nothing changed sends zero flow mods (its
@@ -143,7 +144,8 @@ flowd flowd/ports | grep -q "fbr f3 guest ofport=[0-9]* bound iface-id=" \
 # ovs-flowd sees), however many incremental updates made them.
 # --ofport arguments for ovs-flowc: the ofports ovs-flowd sees.
 flowd_ports_args() {
-    flowd flowd/ports | awk '{split($4, a, "="); printf "--ofport %s=%s ", $2, a[2]}'
+    flowd flowd/ports | awk '{split($4, a, "=");
+                             printf "--ofport %s=%s ", $2, a[2] == "-" ? "none" : a[2]}'
 }
 equals_compile() {  # equals_compile WHEN
     local args
@@ -157,6 +159,33 @@ equals_compile() {  # equals_compile WHEN
 equals_compile "four guests added one by one"
 legit "f1 pings f2" g f1 ping -c 2 -W 2 192.0.2.92
 legit "f1 pings f3 (bound by iface-id)" g f1 ping -c 2 -W 2 192.0.2.93
+
+# 2b. An interface binds to one port.  f3's interface leaves and f2's
+# interface gets f3's iface-id: f3 is bound to it (the iface-id is what
+# libvirt says the interface is) and f2, whose name it has, is not: were
+# both bound, the guest behind it could send as either.
+f3_id=5d9f27a4-7c1b-4e0a-8f2e-6b1d3c9a0f33
+f2_ofport=$(vsctl get interface f2 ofport)
+vsctl del-port fbr tap-guest3 -- set interface f2 external_ids:iface-id=$f3_id
+wait_for "f3 bound to f2's interface" 10 \
+    sh -c "ovs-appctl -t $work/flowd.ctl flowd/ports | grep -q 'fbr f3 guest ofport=$f2_ofport bound'" \
+    && flowd flowd/ports | grep -q "fbr f2 guest ofport=- taken" \
+    && ok "interface f2 with f3's iface-id: f3 bound to it, f2 not (taken)" \
+    || { bad "interface f2 with f3's iface-id:"; flowd flowd/ports; }
+grep -q "WARN.*port f2 is not bound: interface f2 carries the iface-id of port f3" "$LOG" \
+    && ok "...said in the log" || bad "...not logged"
+wait_for "the switch to follow" 10 synced && equals_compile "f3 on f2's interface"
+blocked "f2's guest sends as f2 from an interface that is f3's" \
+    g f2 ping -c 2 -W 1 192.0.2.91
+vsctl remove interface f2 external_ids iface-id \
+    -- add-port fbr tap-guest3 -- set interface tap-guest3 external_ids:iface-id=$f3_id
+wait_for "f2 and f3 bound again" 10 \
+    sh -c "ovs-appctl -t $work/flowd.ctl flowd/ports | grep -c ' bound' | grep -qx 4" \
+    && wait_for "the switch to follow" 10 synced \
+    && ok "iface-id removed, f3's interface back: both bound again"
+equals_compile "f2 and f3 on their own interfaces again"
+legit "f2 pings f1 again" g f2 ping -c 2 -W 2 192.0.2.91
+legit "f1 pings f3 again" g f1 ping -c 2 -W 2 192.0.2.93
 
 # 3. Drop logging: one spoofed frame, one line naming the rule.
 before=$(grep -c "rule=ipv4-source-guard port=f1" "$LOG")
