@@ -47,7 +47,8 @@ rt_sync_set_bulk_load(int min)
 struct readback {
     struct rt_bridge *b;
     pthread_t thread;
-    long long int start;        /* When it began (monotonic ms). */
+    long long int start;        /* When it began and ended (monotonic */
+    long long int end;          /* ms; the end set with 'done'). */
     int error;                  /* rt_dump_ours()'s result. */
     bool done;                  /* Set (release) once 'error' and
                                  * b->installed are final. */
@@ -59,6 +60,7 @@ readback_thread(void *rb_)
     struct readback *rb = rb_;
 
     rb->error = rt_dump_ours(rb->b->ctl, &rb->b->installed);
+    rb->end = time_msec();
     __atomic_store_n(&rb->done, true, __ATOMIC_RELEASE);
     return NULL;
 }
@@ -89,7 +91,7 @@ finish_readback(struct readback *rb)
     }
     VLOG_INFO("bridge %s: %"PRIuSIZE" of our flows on the switch "
               "(%lld ms reading them back)", b->name,
-              rt_table_count(&b->installed), time_msec() - rb->start);
+              rt_table_count(&b->installed), rb->end - rb->start);
     b->need_dump = false;
     return true;
 }
@@ -219,12 +221,19 @@ stream_emit(void *st_, struct ofpbuf *msg)
     }
 }
 
-/* Ends 'st''s queue, aborting it if 'abort', and waits for the sender. */
+/* Ends 'st''s queue, aborting it if 'abort': the sender sends what is
+ * queued and ends its load, or discards it. */
 static void
-stream_finish(struct stream *st, bool abort)
+stream_close(struct stream *st, bool abort)
 {
     stream_flush(st);
     rt_queue_close(&st->q, abort);
+}
+
+/* Waits for the sender of a closed 'st'. */
+static void
+stream_join(struct stream *st)
+{
     xpthread_join(st->thread, NULL);
     rt_queue_destroy(&st->q);
 }
@@ -364,7 +373,8 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     free(b->built_ofports);
     b->built_ofports = NULL;
     if (st.started && error) {
-        stream_finish(&st, true);       /* Nothing of it committed. */
+        stream_close(&st, true);        /* Nothing of it committed. */
+        stream_join(&st);
         ofpbuf_list_delete(&st.errors);
         st.started = false;
     }
@@ -390,13 +400,14 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     long long int built;            /* Built and diffed. */
     if (st.started) {
         /* Every flow went as an add.  While the switch takes the last of
-         * them, the installed table becomes what it will hold. */
+         * them and the sender ends the load, the installed table becomes
+         * what it will hold. */
         n = n_streamed;
         built = time_msec();
+        stream_close(&st, false);
         rt_diff_all_sent(&b->desired, &diff);
-        stream_flush(&st);
         rt_table_apply_diff(&b->installed, &diff);
-        stream_finish(&st, false);
+        stream_join(&st);
         e = st.error;
         ovs_list_push_back_all(&errors, &st.errors);
         n_conns = st.n_conns;
