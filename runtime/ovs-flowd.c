@@ -77,6 +77,9 @@ usage(void)
            "                        ports to their bridges\n"
            "  --audit-interval=SECS count our flows on the switch every\n"
            "                        SECS s, resync if changed (10; 0: off)\n"
+           "  --verify-interval=SECS\n"
+           "                        dump and digest our flows every SECS s,\n"
+           "                        resync if changed (300; 0: off)\n"
            "  --bulk-load=MIN       load an empty bridge over several\n"
            "                        connections from MIN flows (2048; 0: off)\n",
            program_name, program_name, ovs_rundir());
@@ -85,6 +88,20 @@ usage(void)
     printf("  -h, --help            this help\n"
            "  -V, --version         version\n");
     exit(EXIT_SUCCESS);
+}
+
+/* The value of option --'option', a number of seconds from 0 to a day;
+ * exits with an error if 'arg' is not one. */
+static int
+seconds_arg(const char *option, const char *arg)
+{
+    int secs;
+
+    if (!str_to_int(arg, 10, &secs) || secs < 0 || secs > 86400) {
+        ovs_fatal(0, "--%s: \"%s\" is not a number of seconds (0 to 86400)",
+                  option, arg);
+    }
+    return secs;
 }
 
 static char *
@@ -97,6 +114,7 @@ parse_options(int argc, char *argv[], struct flowd *fd)
         OPT_UNIXCTL,
         OPT_ATTACH_TAPS,
         OPT_AUDIT_INTERVAL,
+        OPT_VERIFY_INTERVAL,
         OPT_BULK_LOAD,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
@@ -108,6 +126,7 @@ parse_options(int argc, char *argv[], struct flowd *fd)
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"attach-taps", no_argument, NULL, OPT_ATTACH_TAPS},
         {"audit-interval", required_argument, NULL, OPT_AUDIT_INTERVAL},
+        {"verify-interval", required_argument, NULL, OPT_VERIFY_INTERVAL},
         {"bulk-load", required_argument, NULL, OPT_BULK_LOAD},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -139,15 +158,12 @@ parse_options(int argc, char *argv[], struct flowd *fd)
         case OPT_ATTACH_TAPS:
             attach_taps = true;
             break;
-        case OPT_AUDIT_INTERVAL: {
-            int secs;
-            if (!str_to_int(optarg, 10, &secs) || secs < 0 || secs > 86400) {
-                ovs_fatal(0, "--audit-interval: \"%s\" is not a number of "
-                          "seconds (0 to 86400)", optarg);
-            }
-            rt_switch_set_audit(secs);
+        case OPT_AUDIT_INTERVAL:
+            rt_switch_set_audit(seconds_arg("audit-interval", optarg));
             break;
-        }
+        case OPT_VERIFY_INTERVAL:
+            rt_switch_set_verify(seconds_arg("verify-interval", optarg));
+            break;
         case OPT_BULK_LOAD: {
             int min;
             if (!str_to_int(optarg, 10, &min) || min < 0) {

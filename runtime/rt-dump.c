@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* rt-dump.c -- reads back (or counts) the flows of ours a switch holds
- * (see rt.h).
+/* rt-dump.c -- reads back, digests or counts the flows of ours a switch
+ * holds (see rt.h).
  *
  * libopenvswitch's vconn_dump_flows() returns an array of struct
  * ofputil_flow_stats, some 700 bytes each with its struct match: for a
@@ -69,15 +69,19 @@ rt_count_ours(struct vconn *vconn, uint32_t *n)
     return error;
 }
 
-int
-rt_dump_ours(struct vconn *vconn, struct rt_table *out)
+/* Dumps the flows of ours the switch at 'vconn' holds, passing each to
+ * 'each' (with 'aux') as it is decoded; 'fs' and what it points to are
+ * valid only during the call.  Returns 0 or an errno value. */
+static int
+dump_ours(struct vconn *vconn,
+          void (*each)(const struct ofputil_flow_stats *fs, void *aux),
+          void *aux)
 {
     struct ofpbuf *request = ours_request(false);
     struct ofpbuf ofpacts;
     ovs_be32 xid;
     int error;
 
-    rt_table_clear(out);
     xid = ((const struct ofp_header *) request->data)->xid;
     error = vconn_send_block(vconn, request);
     if (error) {
@@ -119,13 +123,55 @@ rt_dump_ours(struct vconn *vconn, struct rt_table *out)
                 more = false;
                 break;
             }
-            rt_table_add_stats(out, &fs);
+            each(&fs, aux);
         }
         ofpbuf_delete(reply);
     }
     ofpbuf_uninit(&ofpacts);
+    return error;
+}
+
+static void
+add_to_table(const struct ofputil_flow_stats *fs, void *out)
+{
+    rt_table_add_stats(out, fs);
+}
+
+int
+rt_dump_ours(struct vconn *vconn, struct rt_table *out)
+{
+    int error;
+
+    rt_table_clear(out);
+    error = dump_ours(vconn, add_to_table, out);
     if (error) {
         rt_table_clear(out);
     }
+    return error;
+}
+
+/* What rt_digest_ours() gathers. */
+struct dump_digest {
+    ovs_u128 digest;
+    size_t n;
+};
+
+static void
+add_to_digest(const struct ofputil_flow_stats *fs, void *dd_)
+{
+    struct dump_digest *dd = dd_;
+
+    rt_digest_add_stats(&dd->digest, fs);
+    dd->n++;
+}
+
+int
+rt_digest_ours(struct vconn *vconn, ovs_u128 *digest, size_t *n)
+{
+    struct dump_digest dd = { .digest = OVS_U128_ZERO };
+    int error = dump_ours(vconn, add_to_digest, &dd);
+
+    *digest = dd.digest;
+    *n = dd.n;
     return error;
 }

@@ -70,31 +70,53 @@ digest_add(ovs_u128 *sum, const ovs_u128 *h, int sign)
     }
 }
 
-/* The hash of what flow 'f' means to a switch: its table, priority,
+/* The hash of what a flow means to a switch: its table, priority,
  * cookie, match and its actions as encoded in OpenFlow 1.5, so that a
  * flow read back from the switch and the same flow parsed from text hash
  * the same (their ofpacts differ in internal members, see
  * diff_flow()). */
 static ovs_u128
-wire_hash(const struct rt_flow *f)
+wire_hash__(uint8_t table, uint16_t priority, uint64_t cookie,
+            const struct minimatch *match, const struct ofpact *ofpacts,
+            size_t ofpacts_len)
 {
     uint64_t stub[1024 / 8];
     struct ofpbuf b = OFPBUF_STUB_INITIALIZER(stub);
-    const struct miniflow *flow = f->match.flow;
+    const struct miniflow *flow = match->flow;
     size_t flow_size = (sizeof *flow
                         + MINIFLOW_VALUES_SIZE(miniflow_n_values(flow)));
     ovs_u128 h;
 
-    ofpbuf_put(&b, &f->table, sizeof f->table);
-    ofpbuf_put(&b, &f->priority, sizeof f->priority);
-    ofpbuf_put(&b, &f->cookie, sizeof f->cookie);
-    ofpbuf_put(&b, f->match.flow, flow_size);
-    ofpbuf_put(&b, f->match.mask, flow_size);
-    ofpacts_put_openflow_instructions(f->ofpacts, f->ofpacts_len, &b,
+    ofpbuf_put(&b, &table, sizeof table);
+    ofpbuf_put(&b, &priority, sizeof priority);
+    ofpbuf_put(&b, &cookie, sizeof cookie);
+    ofpbuf_put(&b, match->flow, flow_size);
+    ofpbuf_put(&b, match->mask, flow_size);
+    ofpacts_put_openflow_instructions(ofpacts, ofpacts_len, &b,
                                       OFP15_VERSION);
     hash_bytes128(b.data, b.size, 0, &h);
     ofpbuf_uninit(&b);
     return h;
+}
+
+static ovs_u128
+wire_hash(const struct rt_flow *f)
+{
+    return wire_hash__(f->table, f->priority, f->cookie, &f->match,
+                       f->ofpacts, f->ofpacts_len);
+}
+
+void
+rt_digest_add_stats(ovs_u128 *digest, const struct ofputil_flow_stats *fs)
+{
+    struct minimatch match;
+    ovs_u128 h;
+
+    minimatch_init(&match, &fs->match);
+    h = wire_hash__(fs->table_id, fs->priority, ntohll(fs->cookie), &match,
+                    fs->ofpacts, fs->ofpacts_len);
+    minimatch_destroy(&match);
+    digest_add(digest, &h, 1);
 }
 
 static struct rt_flow *

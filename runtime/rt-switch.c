@@ -44,8 +44,10 @@ VLOG_DEFINE_THIS_MODULE(rt_switch);
 /* How long to wait between connection attempts. */
 #define RECONNECT_MS 500
 
-/* How often a bridge in sync is audited (rt_switch_set_audit()). */
+/* How often a bridge in sync is audited (rt_switch_set_audit()) and
+ * verified (rt_switch_set_verify()). */
 static long long int audit_ms = 10000;
+static long long int verify_ms = 300000;
 
 void
 rt_bridge_set_error(struct rt_bridge *b, char *msg)
@@ -337,18 +339,40 @@ rt_switch_schedule_audit(struct rt_bridge *b)
     b->next_audit = time_msec() + audit_ms;
 }
 
+void
+rt_switch_set_verify(int seconds)
+{
+    verify_ms = seconds * 1000LL;
+}
+
+void
+rt_switch_schedule_verify(struct rt_bridge *b)
+{
+    b->next_verify = time_msec() + verify_ms;
+    b->need_verify = false;
+}
+
 /* Every 'audit_ms', while 'b' is in sync: if the switch does not hold as
  * many flows of ours as ovs-flowd installed, someone deleted or added
  * some behind its back (`ovs-ofctl del-flows`, a meter deleted with the
- * flows that use it, a stale replace-flows): read back and sync. */
+ * flows that use it, a stale replace-flows): read back and sync.  Every
+ * 'verify_ms', the flows are dumped and digested as well (in rt-sync.c's
+ * threads, see rt_sync_all()): a flow modified in place keeps the
+ * count. */
 static void
 audit(struct rt_bridge *b)
 {
     uint32_t n;
     int error;
 
-    if (!audit_ms || !b->ctl || !b->in_db || !b->in_sync || b->need_dump
-        || b->need_sync || time_msec() < b->next_audit) {
+    if (!b->ctl || !b->in_db || !b->in_sync || b->need_dump
+        || b->need_sync) {
+        return;
+    }
+    if (verify_ms && b->next_verify && time_msec() >= b->next_verify) {
+        b->need_verify = true;
+    }
+    if (!audit_ms || time_msec() < b->next_audit) {
         return;
     }
     rt_switch_schedule_audit(b);
@@ -408,10 +432,15 @@ rt_switch_wait(struct rt_bridge *b)
     }
     if (b->need_dump && b->retry_ms) {
         poll_timer_wait_until(b->retry_at);
-    } else if (b->need_sync || b->need_dump) {
+    } else if (b->need_sync || b->need_dump || b->need_verify) {
         poll_immediate_wake();
-    } else if (audit_ms && b->in_sync) {
-        poll_timer_wait_until(b->next_audit);
+    } else if (b->in_sync) {
+        if (audit_ms) {
+            poll_timer_wait_until(b->next_audit);
+        }
+        if (verify_ms && b->next_verify) {
+            poll_timer_wait_until(b->next_verify);
+        }
     }
     if (b->br->nat && !b->br->nat->has_next_hop_mac) {
         poll_timer_wait_until(b->next_arp);

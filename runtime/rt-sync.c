@@ -93,6 +93,7 @@ finish_readback(struct readback *rb)
               "(%lld ms reading them back)", b->name,
               rt_table_count(&b->installed), rb->end - rb->start);
     b->need_dump = false;
+    rt_switch_schedule_verify(b);   /* Every flow is compared now. */
     return true;
 }
 
@@ -503,13 +504,41 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     ds_destroy(&how);
 }
 
-/* Whether 'b' has a dump or a sync to do now. */
+/* Whether 'b' has a dump, a sync or a verification to do now. */
 static bool
 work_due(const struct rt_bridge *b)
 {
     return (b->br && b->ctl && b->in_db     /* Not before the ofports are. */
-            && (b->need_dump || b->need_sync)
+            && (b->need_dump || b->need_sync || b->need_verify)
             && !(b->need_dump && b->retry_ms && time_msec() < b->retry_at));
+}
+
+/* Dumps and digests the flows of ours on b's switch: if they are not what
+ * was installed, someone modified some behind ovs-flowd's back (the
+ * audit's count does not see a flow changed in place): sets need_dump. */
+static void
+verify_bridge(struct rt_bridge *b)
+{
+    long long int start = time_msec();
+    ovs_u128 digest;
+    size_t n;
+    int error;
+
+    rt_switch_schedule_verify(b);
+    error = rt_digest_ours(b->ctl, &digest, &n);
+    if (error) {
+        rt_switch_disconnect(b, ovs_strerror(error));
+    } else if (n != rt_table_count(&b->installed)
+               || !ovs_u128_equals(digest, b->installed.digest)) {
+        VLOG_WARN("bridge %s: the switch's %"PRIuSIZE" flows of ours are "
+                  "not the %"PRIuSIZE" installed (by their digest): "
+                  "changed behind ovs-flowd's back; reading back and "
+                  "syncing", b->name, n, rt_table_count(&b->installed));
+        b->need_dump = true;
+    } else {
+        VLOG_DBG("bridge %s: verified %"PRIuSIZE" flows of ours in %lld ms",
+                 b->name, n, time_msec() - start);
+    }
 }
 
 /* Reads back and syncs 'b': the part of a bridge's run that talks at
@@ -520,6 +549,13 @@ bridge_work(struct rt_bridge *b, const struct model *m)
 {
     struct readback rb;
 
+    if (b->need_verify && !b->need_dump && !b->need_sync && b->in_sync) {
+        verify_bridge(b);
+        if (!b->ctl) {
+            return;             /* Reconnecting; read back after. */
+        }
+    }
+    b->need_verify = false;
     if (b->need_dump) {
         start_readback(b, &rb);
         sync_bridge(b, m, &rb);
@@ -552,7 +588,8 @@ work_thread(void *w_)
 static bool
 work_is_big(const struct rt_bridge *b)
 {
-    return b->need_dump || !b->in_sync || !b->built_ofports;
+    return (b->need_dump || b->need_verify || !b->in_sync
+            || !b->built_ofports);
 }
 
 void

@@ -241,6 +241,10 @@ void rt_table_text_digest(const struct model *m,
 struct ofputil_flow_stats;
 void rt_table_add_stats(struct rt_table *out,
                         const struct ofputil_flow_stats *fs);
+/* Adds to '*digest' the hash that flow 'fs' would have in an installed
+ * table (see struct rt_table), without making the flow. */
+void rt_digest_add_stats(ovs_u128 *digest,
+                         const struct ofputil_flow_stats *fs);
 
 /* --- Reading back (rt-dump.c) ----------------------------------------- */
 
@@ -252,6 +256,11 @@ int rt_dump_ours(struct vconn *, struct rt_table *out);
  * aggregate-statistics request, nothing dumped); stores the count in
  * '*n' and returns 0, or returns an errno value. */
 int rt_count_ours(struct vconn *, uint32_t *n);
+/* Reads the flows of ours the switch at 'vconn' holds without keeping
+ * them: stores in '*digest' the digest an installed table of them would
+ * have (struct rt_table) and in '*n' their number.  Returns 0 or an
+ * errno value. */
+int rt_digest_ours(struct vconn *, ovs_u128 *digest, size_t *n);
 
 /* What one rt_table_diff() sent: the desired flows it added or modified
  * and the installed flows it deleted (pointers into the two tables, which
@@ -378,6 +387,9 @@ struct rt_bridge {
                                  * refusals go on; 0 after a success. */
     long long int next_audit;   /* When to count our flows on the switch
                                  * again (rt_switch_set_audit()). */
+    long long int next_verify;  /* When to digest them (set after each
+                                 * read-back; rt_switch_set_verify())... */
+    bool need_verify;           /* ...which is due. */
     struct rt_table desired;
     struct rt_table installed;
 
@@ -430,6 +442,12 @@ void rt_switch_wait(struct rt_bridge *b);
  * ours on its switch counted, to notice flows deleted or added behind
  * ovs-flowd's back and sync again (default 10). */
 void rt_switch_set_audit(int seconds);
+/* Sets how often (seconds; 0: never) a bridge in sync has the flows of
+ * ours on its switch dumped and digested, to notice flows modified in
+ * place behind ovs-flowd's back (default 300). */
+void rt_switch_set_verify(int seconds);
+/* Schedules b's next verification, counting from now. */
+void rt_switch_schedule_verify(struct rt_bridge *b);
 
 /* For rt-sync.c: closes b's connections (logged with 'why'), to be
  * reopened and read back; */

@@ -29,7 +29,8 @@
 #     off, and the flows heal once the cause is gone; a bundle with one
 #     message refused on arrival commits nothing (tests/flowd/test-bundle);
 #   - flows deleted or added behind ovs-flowd's back: the audit notices
-#     and resyncs;
+#     and resyncs; a flow modified in place: the verification's digest
+#     notices;
 #   - an empty bridge (the first sync, after ovs-vswitchd's restart) is
 #     loaded over several connections behind a guard flow (--bulk-load=1
 #     here, so that every such load in this test takes that path; the
@@ -76,7 +77,7 @@ LOG=$OVS_LOGDIR/ovs-flowd.log
 
 start_flowd() {
     "$OVS_FLOWD" "$topo" --db="$DB" --create-bridges --audit-interval=1 \
-        --bulk-load=1 --detach \
+        --verify-interval=2 --bulk-load=1 --detach \
         --pidfile="$work/flowd.pid" --log-file="$LOG" \
         --unixctl="$work/flowd.ctl" -vconsole:off
 }
@@ -455,6 +456,23 @@ ovs-ofctl -O OpenFlow15 add-flow fbr \
 wait_for "the audit to remove the foreign flow" 10 synced \
     && ! grep -q "priority=65000" "$work/live" \
     && ok "a foreign flow with our cookie removed by the audit"
+# (c) A flow modified in place keeps the count: f2's admission flow made
+# to drop.  The verification (every 2 s here) digests every flow of ours
+# and puts it back.
+synced || bad "not in sync before the verification checks"
+f2_flow=$(grep "table=1, priority=200,.*dl_src=52:54:00:f0:00:02 " "$work/live" \
+          | sed 's/^ *cookie=[^ ]* //; s/, /,/g; s/ actions=.*//')
+m0=$(mods)
+# (No check in between: the verification may come at any moment.  The
+# one flow mod and the log line below say the flow had changed.)
+[ -n "$f2_flow" ] || bad "f2's admission flow not found"
+ovs-ofctl -O OpenFlow15 --strict mod-flows fbr "$f2_flow,actions=drop"
+wait_for "the verification to restore f2's flow" 10 synced \
+    && [ $(( $(mods) - m0 )) = 1 ] \
+    && ok "a flow modified in place: found by its digest, restored with 1 flow mod"
+grep -q "flows of ours are not the .* installed (by their digest)" "$LOG" \
+    && ok "the verification says so in the log" || bad "no verification line in the log"
+legit "f2 reaches f1 again" g f2 ping -c 2 -W 2 192.0.2.91
 
 # 10. The bundle itself (runtime/rt-bundle.c), on this switch: one
 # message refused on arrival means nothing of the bundle is committed.
