@@ -42,10 +42,8 @@ PY
     vsctl -- --if-exists del-br br0 -- add-br br0 \
         -- set bridge br0 datapath_type=netdev fail_mode=secure \
         protocols=OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15
-    while read -r ofp name; do
-        echo "-- add-port br0 $name -- set interface $name $(iface_opts "$name") ofport_request=$ofp"
-    done < "$work/inc-pre.txt" | xargs -d '\n' -n 2000 sh -c \
-        'ovs-vsctl --db="'"$DB"'" --timeout=600 $*' sh
+    /usr/bin/python3 "$srcdir/bench/add-ports.py" "$OVS_RUNDIR/db.sock" \
+        br0 "$port_type" < "$work/inc-pre.txt" || exit 1
     settle
     log=$work/inc-flowd.log
     rm -f "$log"
