@@ -106,6 +106,7 @@ zero_at() {
         sc_attacks=$((sc_attacks + 1))
     else
         bad "attack got through: $what ($n packets at $ns)"
+        tcpdump -r "$sc_dir/cap.pcap" -n -e 2>/dev/null | head -5 | sed 's/^/      /'
     fi
 }
 

@@ -39,7 +39,10 @@ zero_at "g1 pings the LAN host" lanhost-up0 eth0 "host 198.51.100.20 and not arp
 zero_at "g1 TCP to the LAN host" lanhost-up0 eth0 "tcp" -- \
     lx g1 timeout 2 nc -w 1 198.51.100.20 22
 lx g1 ip route add 198.51.100.0/24 dev eth0
-zero_at "g1 with an on-link route to the LAN" lanhost-up0 eth0 "not arp" -- \
+# Any IPv4 frame at the LAN host is a leak (its own IPv6 autoconfiguration
+# and the LAN router's MLD reports, which a "not arp" capture also
+# counted, are not: CI saw one of them land in the window once).
+zero_at "g1 with an on-link route to the LAN" lanhost-up0 eth0 "ip" -- \
     lx g1 ping -c 3 -i 0.2 -W 1 198.51.100.20
 lx g1 ip route del 198.51.100.0/24 dev eth0
 legit "and g1 still reaches the internet meanwhile" \
