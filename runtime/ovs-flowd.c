@@ -399,6 +399,15 @@ cmd_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
                                  true);
             ds_put_format(&s, " (%lld ms)", b->last_sync_ms);
         }
+        if (b->last_verify) {
+            ds_put_format(&s, ", last verified ");
+            ds_put_strftime_msec(&s, "%Y-%m-%dT%H:%M:%S.###Z",
+                                 b->last_verify, true);
+        }
+        if (b->n_tampered) {
+            ds_put_format(&s, ", changed behind our back %"PRIu64" times",
+                          b->n_tampered);
+        }
         if (b->last_error) {
             ds_put_format(&s, ", last error: %s", b->last_error);
         }

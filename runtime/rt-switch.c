@@ -385,6 +385,7 @@ audit(struct rt_bridge *b)
                   "back; reading back and syncing", b->name, n,
                   rt_table_count(&b->installed));
         b->need_dump = true;
+        b->n_tampered++;
     }
 }
 

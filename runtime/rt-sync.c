@@ -535,7 +535,9 @@ verify_bridge(struct rt_bridge *b)
                   "changed behind ovs-flowd's back; reading back and "
                   "syncing", b->name, n, rt_table_count(&b->installed));
         b->need_dump = true;
+        b->n_tampered++;
     } else {
+        b->last_verify = time_wall_msec();
         VLOG_DBG("bridge %s: verified %"PRIuSIZE" flows of ours in %lld ms",
                  b->name, n, time_msec() - start);
     }

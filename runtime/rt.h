@@ -398,6 +398,11 @@ struct rt_bridge {
     uint64_t n_syncs;           /* Bundles committed. */
     long long int last_sync;    /* Wall clock (ms) of the last sync. */
     long long int last_sync_ms; /* Its duration. */
+    long long int last_verify;  /* Wall clock (ms) of the last
+                                 * verification that found the switch as
+                                 * installed, or 0. */
+    uint64_t n_tampered;        /* Audits and verifications that found
+                                 * our flows changed behind our back. */
     char *last_error;           /* Owned, or NULL. */
     struct hmap counters;       /* "struct rt_counter"s. */
 };

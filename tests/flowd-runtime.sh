@@ -472,6 +472,15 @@ wait_for "the verification to restore f2's flow" 10 synced \
     && ok "a flow modified in place: found by its digest, restored with 1 flow mod"
 grep -q "flows of ours are not the .* installed (by their digest)" "$LOG" \
     && ok "the verification says so in the log" || bad "no verification line in the log"
+# flowd/status: the audits and the verification that found changes are
+# counted (11a, 11b, 11c: at least 3), and the verifications after the
+# repair found the switch as installed (its time is shown).
+sleep 2.5
+st=$(flowd flowd/status)
+n_tampered=$(echo "$st" | sed -n 's/.*changed behind our back \([0-9]*\) times.*/\1/p')
+[ "${n_tampered:-0}" -ge 3 ] && echo "$st" | grep -q "last verified 20" \
+    && ok "flowd/status: changed behind our back $n_tampered times, and the last verification time" \
+    || bad "flowd/status does not say it: $st"
 legit "f2 reaches f1 again" g f2 ping -c 2 -W 2 192.0.2.91
 
 # 10. The bundle itself (runtime/rt-bundle.c), on this switch: one
