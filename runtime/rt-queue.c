@@ -22,21 +22,21 @@
 #include "ovs-thread.h"
 
 void
-rt_queue_init(struct rt_queue *q)
+rt_queue_init(struct rt_queue *q, size_t max)
 {
     ovs_mutex_init(&q->mutex);
     xpthread_cond_init(&q->cond, NULL);
     ovs_list_init(&q->msgs);
     ovs_list_init(&q->taken);
     q->n = 0;
-    q->max = 0;
+    q->max = max;
     q->closed = q->aborted = q->no_consumers = false;
 }
 
 void
 rt_queue_init_closed(struct rt_queue *q, struct ovs_list *msgs)
 {
-    rt_queue_init(q);
+    rt_queue_init(q, 0);
     rt_queue_push(q, msgs);
     rt_queue_close(q, false);
 }
@@ -65,14 +65,6 @@ rt_queue_push(struct rt_queue *q, struct ovs_list *msgs)
     ovs_list_push_back_all(&q->msgs, msgs);
     q->n += n;
     xpthread_cond_broadcast(&q->cond);
-    ovs_mutex_unlock(&q->mutex);
-}
-
-void
-rt_queue_set_max(struct rt_queue *q, size_t max)
-{
-    ovs_mutex_lock(&q->mutex);
-    q->max = max;
     ovs_mutex_unlock(&q->mutex);
 }
 

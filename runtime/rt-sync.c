@@ -192,8 +192,7 @@ stream_ready(void *st_, size_t n_expected)
         return false;
     }
     st->n_expected = n_expected;
-    rt_queue_init(&st->q);
-    rt_queue_set_max(&st->q, STREAM_MAX_QUEUED);
+    rt_queue_init(&st->q, STREAM_MAX_QUEUED);
     ovs_list_init(&st->batch);
     st->n_batch = 0;
     ovs_list_init(&st->errors);

@@ -86,7 +86,9 @@ struct rt_queue {
     bool no_consumers;          /* None is left to take anything. */
 };
 
-void rt_queue_init(struct rt_queue *);
+/* Initializes an empty queue; rt_queue_push() waits while it holds 'max'
+ * messages (0: no maximum). */
+void rt_queue_init(struct rt_queue *, size_t max);
 /* Initializes a queue holding 'msgs' (taken: the list is left empty), and
  * nothing more to come. */
 void rt_queue_init_closed(struct rt_queue *, struct ovs_list *msgs);
@@ -96,8 +98,6 @@ void rt_queue_destroy(struct rt_queue *);
 /* Appends 'msgs' (taken: the list is left empty), first waiting while
  * the queue holds its maximum, if it has one and consumers are left. */
 void rt_queue_push(struct rt_queue *, struct ovs_list *msgs);
-/* Makes rt_queue_push() wait while the queue holds 'max' messages. */
-void rt_queue_set_max(struct rt_queue *, size_t max);
 /* Says that no consumer is left (they returned): rt_queue_push() waits no
  * more.  Whoever runs the consumers calls it once they are done. */
 void rt_queue_no_consumers(struct rt_queue *);

@@ -195,8 +195,7 @@ stream(struct vconn *vconn, const char *target, struct ovs_list *msgs,
     struct sender s = { .vconn = vconn, .target = target };
     size_t n = ovs_list_size(msgs);
 
-    rt_queue_init(&s.q);
-    rt_queue_set_max(&s.q, 150);    /* The producer waits, too. */
+    rt_queue_init(&s.q, 150);       /* The producer waits, too. */
     s.thread = ovs_thread_create("sender", sender_main, &s);
     for (size_t i = 0; !ovs_list_is_empty(msgs); i++) {
         struct ovs_list batch = OVS_LIST_INITIALIZER(&batch);
@@ -333,8 +332,7 @@ test_queue(void)
     struct rt_queue q;
     pthread_t quitter;
 
-    rt_queue_init(&q);
-    rt_queue_set_max(&q, 100);
+    rt_queue_init(&q, 100);
     quitter = ovs_thread_create("quitter", quitter_main, &q);
     for (int i = 0; i < 10; i++) {
         struct ovs_list batch = OVS_LIST_INITIALIZER(&batch);
