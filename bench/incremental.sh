@@ -44,11 +44,13 @@ PY
         protocols=OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15
     /usr/bin/python3 "$srcdir/bench/add-ports.py" "$OVS_RUNDIR/db.sock" \
         br0 "$port_type" < "$work/inc-pre.txt" || exit 1
-    # Until ovs-vswitchd has given every port its ofport ('sync' waits
-    # for its reconfiguration to end; idle CPU alone is not enough: at
-    # 50k ports it waits for ovsdb-server, and ovs-flowd started then
-    # found 15k ports without one).
-    vsctl sync
+    # Until ovs-vswitchd has given every port its ofport (idle CPU alone
+    # is not enough: at 50k ports it waits for ovsdb-server, and
+    # ovs-flowd started then found 15k ports without one).
+    while [ -n "$(vsctl --bare --columns=name find interface 'ofport=[]' \
+                  | head -1)" ]; do
+        sleep 1
+    done
     settle
     log=$work/inc-flowd.log
     rm -f "$log"

@@ -197,37 +197,6 @@ parse_options(int argc, char *argv[], struct flowd *fd)
     return xstrdup(argv[optind]);
 }
 
-/* Has 'idl' replicate only the columns ovs-flowd reads or writes (see
- * rt-ovsdb.c and rt-taps.c), not every column of every table: at start,
- * the contents of a switch of thousands of interfaces, each with its
- * statistics and status, took half a second to arrive. */
-static void
-monitor_columns(struct ovsdb_idl *idl)
-{
-    static const struct ovsdb_idl_column *const columns[] = {
-        &ovsrec_open_vswitch_col_bridges,
-        &ovsrec_bridge_col_name,
-        &ovsrec_bridge_col_ports,
-        &ovsrec_bridge_col_datapath_type,
-        &ovsrec_bridge_col_fail_mode,
-        &ovsrec_bridge_col_protocols,
-        &ovsrec_port_col_name,
-        &ovsrec_port_col_interfaces,
-        &ovsrec_interface_col_name,
-        &ovsrec_interface_col_type,
-        &ovsrec_interface_col_ofport,
-        &ovsrec_interface_col_external_ids,
-    };
-
-    ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
-    ovsdb_idl_add_table(idl, &ovsrec_table_bridge);
-    ovsdb_idl_add_table(idl, &ovsrec_table_port);
-    ovsdb_idl_add_table(idl, &ovsrec_table_interface);
-    for (size_t i = 0; i < ARRAY_SIZE(columns); i++) {
-        ovsdb_idl_add_column(idl, columns[i]);
-    }
-}
-
 /* Loads the topology file; on errors returns NULL and puts the same
  * diagnostics as `ovs-flowc check` into 'errors'. */
 static struct topo *
@@ -310,10 +279,12 @@ apply_topology(struct flowd *fd, struct topo *t)
         b->bind_br = NULL;      /* 'tb' may sit where the last one did. */
         free(b->ofports);
         free(b->bound);
+        free(b->ifaces);
         free(b->built_ofports);
         b->built_ofports = NULL;    /* The next build is a full one. */
         b->ofports = xcalloc(tb->n_ports + 1, sizeof *b->ofports);
         b->bound = xcalloc(tb->n_ports + 1, sizeof *b->bound);
+        b->ifaces = xcalloc(tb->n_ports + 1, sizeof *b->ifaces);
         b->in_db = false;       /* Rebound by rt_ovsdb_run(). */
         b->need_sync = true;
     }
@@ -565,7 +536,7 @@ main(int argc, char *argv[])
     apply_topology(&fd, t);
 
     fd.idl = ovsdb_idl_create(db_remote, &ovsrec_idl_class, false, true);
-    monitor_columns(fd.idl);
+    rt_ovsdb_monitor(fd.idl);
     fd.idl_seqno = ovsdb_idl_get_seqno(fd.idl);
     struct rt_taps *taps = attach_taps ? rt_taps_create() : NULL;
 

@@ -18,6 +18,7 @@
 #include "smap.h"
 #include "topo.h"
 #include "util.h"
+#include "uuid.h"
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(rt_ovsdb);
@@ -138,6 +139,43 @@ index_topology(struct rt_bridge *b)
     b->bind_br = b->br;
 }
 
+/* Records that port 'i' of 'b' is bound to 'iface' (NULL: none) as
+ * 'bound', 'taken_by' being the port whose iface-id took the interface of
+ * its name (RT_TAKEN only), and the interface's ofport.  Logs a change and
+ * returns true if anything changed. */
+static bool
+set_binding(struct rt_bridge *b, size_t i,
+            const struct ovsrec_interface *iface, enum rt_binding bound,
+            const struct topo_port *taken_by)
+{
+    const struct topo_port *p = b->br->ports[i];
+    unsigned int ofport = 0;
+    bool changed = false;
+
+    if (bound == RT_BOUND && iface->n_ofport && iface->ofport[0] > 0
+        && iface->ofport[0] < 0xff00) {
+        ofport = iface->ofport[0];
+    }
+    if (ofport != b->ofports[i] || bound != b->bound[i]) {
+        if (ofport) {
+            VLOG_INFO("bridge %s: port %s is ofport %u (interface %s)",
+                      b->name, p->name, ofport, iface->name);
+        } else if (bound == RT_TAKEN) {
+            VLOG_WARN("bridge %s: port %s is not bound: interface %s "
+                      "carries the iface-id of port %s, which is bound "
+                      "to it", b->name, p->name, p->name, taken_by->name);
+        } else {
+            VLOG_INFO("bridge %s: port %s %s", b->name, p->name,
+                      iface ? "has no ofport yet" : "is not on the switch");
+        }
+        changed = true;
+    }
+    b->ofports[i] = ofport;
+    b->bound[i] = bound;
+    b->ifaces[i] = bound == RT_BOUND ? iface->header_.uuid : UUID_ZERO;
+    return changed;
+}
+
 /* Binds b's topology ports to the interfaces of 'br': a port with an
  * iface-id to the first interface (in OVS's order) whose
  * external_ids:iface-id it is, the others to the interface of their
@@ -148,8 +186,9 @@ index_topology(struct rt_bridge *b)
  * interface.  (The check makes iface-ids unique in a topology.)
  *
  * One pass over the interfaces with lookups in an index of the
- * topology, no allocation per interface: it runs at every OVSDB change,
- * a new port's ofport included, on bridges of thousands of ports. */
+ * topology, no allocation per interface: it runs at every OVSDB change
+ * that can move a binding (see bindings_may_change()), on bridges of
+ * thousands of ports. */
 static void
 bind_ports(struct rt_bridge *b, const struct ovsrec_bridge *br)
 {
@@ -184,39 +223,141 @@ bind_ports(struct rt_bridge *b, const struct ovsrec_bridge *br)
     }
     b->in_db = true;
     for (size_t i = 0; i < b->br->n_ports; i++) {
-        const struct topo_port *p = b->br->ports[i];
-        const struct ovsrec_interface *iface = found[i];
         enum rt_binding bound = (taken_by[i] ? RT_TAKEN
-                                 : iface ? RT_BOUND : RT_UNBOUND);
-        unsigned int ofport = 0;
+                                 : found[i] ? RT_BOUND : RT_UNBOUND);
 
-        if (bound == RT_BOUND && iface->n_ofport && iface->ofport[0] > 0
-            && iface->ofport[0] < 0xff00) {
-            ofport = iface->ofport[0];
-        }
-        if (ofport != b->ofports[i] || bound != b->bound[i]) {
-            if (ofport) {
-                VLOG_INFO("bridge %s: port %s is ofport %u (interface %s)",
-                          b->name, p->name, ofport, iface->name);
-            } else if (bound == RT_TAKEN) {
-                VLOG_WARN("bridge %s: port %s is not bound: interface %s "
-                          "carries the iface-id of port %s, which is bound "
-                          "to it", b->name, p->name, p->name,
-                          taken_by[i]->name);
-            } else {
-                VLOG_INFO("bridge %s: port %s %s", b->name, p->name,
-                          iface ? "has no ofport yet"
-                                : "is not on the switch");
-            }
-            changed = true;
-        }
-        b->ofports[i] = ofport;
-        b->bound[i] = bound;
+        changed |= set_binding(b, i, found[i], bound, taken_by[i]);
     }
     free(taken_by);
     free(found);
     if (changed) {
         b->need_sync = true;
+    }
+}
+
+/* Returns true if the changes the IDL tracked since they were last
+ * cleared can bind a port to another interface or none: a bridge or
+ * port inserted or deleted, a bridge's ports or a port's interfaces
+ * changed, an interface inserted, deleted, renamed or given other
+ * external_ids.  Otherwise at most interfaces' ofports changed.
+ * (A change to an interface also puts the port and the bridge that
+ * refer to it on the IDL's list of changed rows, so a row's being on
+ * the list says nothing: its columns do.) */
+static bool
+bindings_may_change(const struct ovsdb_idl *idl)
+{
+    const struct ovsrec_bridge *br;
+    const struct ovsrec_port *port;
+    const struct ovsrec_interface *iface;
+
+    OVSREC_BRIDGE_FOR_EACH_TRACKED (br, idl) {
+        if (ovsrec_bridge_is_new(br) || ovsrec_bridge_is_deleted(br)
+            || ovsrec_bridge_is_updated(br, OVSREC_BRIDGE_COL_NAME)
+            || ovsrec_bridge_is_updated(br, OVSREC_BRIDGE_COL_PORTS)) {
+            return true;
+        }
+    }
+    OVSREC_PORT_FOR_EACH_TRACKED (port, idl) {
+        if (ovsrec_port_is_new(port) || ovsrec_port_is_deleted(port)
+            || ovsrec_port_is_updated(port, OVSREC_PORT_COL_INTERFACES)) {
+            return true;
+        }
+    }
+    OVSREC_INTERFACE_FOR_EACH_TRACKED (iface, idl) {
+        if (ovsrec_interface_is_new(iface)
+            || ovsrec_interface_is_deleted(iface)
+            || ovsrec_interface_is_updated(iface, OVSREC_INTERFACE_COL_NAME)
+            || ovsrec_interface_is_updated(iface,
+                                           OVSREC_INTERFACE_COL_EXTERNAL_IDS)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns the index of the port of 'b' bound to 'iface', or SIZE_MAX.
+ * The port can only be the one of its iface-id or of its name. */
+static size_t
+port_bound_to(const struct rt_bridge *b,
+              const struct ovsrec_interface *iface)
+{
+    const char *id = smap_get(&iface->external_ids, "iface-id");
+    const struct topo_port *cand[2] = {
+        id ? shash_find_data(&b->bind_by_id, id) : NULL,
+        shash_find_data(&b->bind_by_name, iface->name),
+    };
+
+    for (size_t k = 0; k < ARRAY_SIZE(cand); k++) {
+        const struct topo_port *p = cand[k];
+        if (p && b->bound[p->index] == RT_BOUND
+            && uuid_equals(&b->ifaces[p->index], &iface->header_.uuid)) {
+            return p->index;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* Follows the ofports of the interfaces whose ofport alone changed, in
+ * the bridges already bound: the same outcome as binding every port
+ * again, at the cost of the changed interfaces (a port added to a bridge
+ * of 50k gets its ofport in an update of its own). */
+static void
+follow_ofports(const struct ovsdb_idl *idl, struct hmap *rt_bridges)
+{
+    const struct ovsrec_interface *iface;
+
+    OVSREC_INTERFACE_FOR_EACH_TRACKED (iface, idl) {
+        struct rt_bridge *b;
+
+        if (!ovsrec_interface_is_updated(iface, OVSREC_INTERFACE_COL_OFPORT)) {
+            continue;
+        }
+        HMAP_FOR_EACH (b, node, rt_bridges) {
+            size_t i = b->in_db && b->bind_br == b->br
+                       ? port_bound_to(b, iface) : SIZE_MAX;
+            if (i != SIZE_MAX && set_binding(b, i, iface, RT_BOUND, NULL)) {
+                b->need_sync = true;
+            }
+        }
+    }
+}
+
+void
+rt_ovsdb_monitor(struct ovsdb_idl *idl)
+{
+    static const struct ovsdb_idl_column *const columns[] = {
+        &ovsrec_open_vswitch_col_bridges,
+        &ovsrec_bridge_col_name,
+        &ovsrec_bridge_col_ports,
+        &ovsrec_bridge_col_datapath_type,
+        &ovsrec_bridge_col_fail_mode,
+        &ovsrec_bridge_col_protocols,
+        &ovsrec_port_col_name,
+        &ovsrec_port_col_interfaces,
+        &ovsrec_interface_col_name,
+        &ovsrec_interface_col_type,
+        &ovsrec_interface_col_ofport,
+        &ovsrec_interface_col_external_ids,
+    };
+    /* What bindings_may_change() and follow_ofports() look at. */
+    static const struct ovsdb_idl_column *const tracked[] = {
+        &ovsrec_bridge_col_name,
+        &ovsrec_bridge_col_ports,
+        &ovsrec_port_col_interfaces,
+        &ovsrec_interface_col_name,
+        &ovsrec_interface_col_ofport,
+        &ovsrec_interface_col_external_ids,
+    };
+
+    ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
+    ovsdb_idl_add_table(idl, &ovsrec_table_bridge);
+    ovsdb_idl_add_table(idl, &ovsrec_table_port);
+    ovsdb_idl_add_table(idl, &ovsrec_table_interface);
+    for (size_t i = 0; i < ARRAY_SIZE(columns); i++) {
+        ovsdb_idl_add_column(idl, columns[i]);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(tracked); i++) {
+        ovsdb_idl_track_add_column(idl, tracked[i]);
     }
 }
 
@@ -264,7 +405,9 @@ rt_ovsdb_run(struct ovsdb_idl *idl, const struct topo *t,
     ovsdb_idl_txn_destroy(txn);
     txn = NULL;
 
-    /* Follow bindings. */
+    /* Follow bindings: bind every port again where a binding can have
+     * moved, otherwise follow the ofports that changed. */
+    bool full = bindings_may_change(idl);
     HMAP_FOR_EACH (b, node, rt_bridges) {
         const struct ovsrec_bridge *br = b->br ? find_bridge(idl, b->name)
                                                : NULL;
@@ -275,7 +418,15 @@ rt_ovsdb_run(struct ovsdb_idl *idl, const struct topo *t,
             b->in_db = false;
             continue;
         }
-        bind_ports(b, br);
+        if (full || !b->in_db || b->bind_br != b->br) {
+            VLOG_DBG("bridge %s: binding its %"PRIuSIZE" ports", b->name,
+                     b->br->n_ports);
+            bind_ports(b, br);
+        }
     }
+    if (!full) {
+        follow_ofports(idl, rt_bridges);
+    }
+    ovsdb_idl_track_clear(idl);
     return false;
 }

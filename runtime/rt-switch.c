@@ -470,6 +470,7 @@ rt_bridge_destroy(struct rt_bridge *b)
     free(b->ofports);
     free(b->built_ofports);
     free(b->bound);
+    free(b->ifaces);
     free(b->last_error);
     free(b->name);
     free(b);

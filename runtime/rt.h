@@ -357,6 +357,8 @@ struct rt_bridge {
     bool in_db;                 /* The bridge exists in OVSDB. */
     unsigned int *ofports;      /* Owned; indexed like br->ports. */
     uint8_t *bound;             /* Owned; enum rt_binding of each port. */
+    struct uuid *ifaces;        /* Owned; the interface each RT_BOUND port
+                                 * is bound to (others: zero). */
     /* Topology ports by what binds them (rt-ovsdb.c): by interface name
      * those without an iface-id, the others by iface-id; built for
      * 'bind_br' (NULL: to be built). */
@@ -425,10 +427,18 @@ struct rt_ovsdb_options {
     const char *datapath_type;  /* Overrides the topology's, or NULL. */
 };
 
+/* Has the IDL 'idl' (not yet run) replicate only the columns ovs-flowd
+ * reads or writes (here and in rt-taps.c), not every column of every
+ * table (the contents of a switch of thousands of interfaces, each with
+ * its statistics and status, took half a second to arrive), and track
+ * changes to those that bind ports, for rt_ovsdb_run(). */
+void rt_ovsdb_monitor(struct ovsdb_idl *idl);
+
 /* Reconciles OVSDB with the topology 't' (creating bridges, setting
  * fail_mode and protocols), then updates every rt_bridge's 'in_db',
  * 'ofports' and 'bound'.  Sets 'need_sync' on bridges whose bindings
- * changed.  Returns true if a transaction is still in progress. */
+ * changed.  Consumes the IDL's tracked changes (clears them) unless it
+ * returns true: a transaction is still in progress. */
 bool rt_ovsdb_run(struct ovsdb_idl *, const struct topo *t,
                   struct hmap *rt_bridges,
                   const struct rt_ovsdb_options *);

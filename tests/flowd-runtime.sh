@@ -278,18 +278,27 @@ logged "$by_digest" && [ "$(mods)" = 0 ] \
     && ok "the digest is saved again after a full comparison" \
     || bad "the restart after a full comparison did not go by the digest"
 
-# 5. A port deleted and re-added with another ofport.
+# 5. A port deleted and re-added with another ofport, then the same
+# interface given another ofport in place (no port deleted: only its
+# ofport column changes in OVSDB, which ovs-flowd follows without binding
+# every port again).
+# f2_moved OLD NEW HOW: f2's flows follow it from ofport OLD to NEW.
+f2_moved() {
+    wait_for "flows to follow f2 to ofport $2" 10 sh -c "
+        ovs-appctl -t $work/flowd.ctl flowd/ports | grep -q 'fbr f2 guest ofport=$2'"
+    wait_for "the switch to hold ovs-flowd's flows" 10 synced
+    grep -q "in_port=$2" "$work/live" && ! grep -q "in_port=$1[ ,]" "$work/live" \
+        && ok "f2's flows moved from ofport $1 to $2 $3, none left behind" \
+        || bad "f2's flows did not follow its ofport $3"
+    equals_compile "after f2 moved $3"
+    legit "f1 pings f2 at ofport $2" g f1 ping -c 2 -W 2 192.0.2.92
+}
 old=$(vsctl get interface f2 ofport)
 vsctl del-port f2
 vsctl add-port fbr f2 -- set interface f2 ofport_request=77
-wait_for "flows to follow f2 to ofport 77" 10 sh -c "
-    ovs-appctl -t $work/flowd.ctl flowd/ports | grep -q 'fbr f2 guest ofport=77'"
-wait_for "the switch to hold ovs-flowd's flows" 10 synced
-grep -q "in_port=77" "$work/live" && ! grep -q "in_port=$old[ ,]" "$work/live" \
-    && ok "f2's flows moved from ofport $old to 77, none left behind" \
-    || bad "f2's flows did not follow its ofport"
-equals_compile "after f2 moved"
-legit "f1 pings f2 at its new ofport" g f1 ping -c 2 -W 2 192.0.2.92
+f2_moved "$old" 77 "(port re-added)"
+vsctl set interface f2 ofport_request=78
+f2_moved 77 78 "(in place)"
 
 # 6. kill -9 ovs-vswitchd and restart it.
 pid=$(cat "$OVS_RUNDIR/ovs-vswitchd.pid")
