@@ -2,10 +2,11 @@
 # incremental.sh -- sourced by run.sh: ovs-flowd's incremental latency,
 # the time from a port's ofport appearing in OVSDB to the barrier reply of
 # the bundle carrying its flows, for BENCH_INC_PORTS (default 100) ports
-# added one at a time to a bridge already holding N ports, for each N in
-# BENCH_INC_SIZES (default "1000 4000").  Both instants come from
-# ovs-flowd's own log (millisecond timestamps).  Uses run.sh's lab, vsctl,
-# now, FLOWD and work.
+# added one at a time to br0 while the bridges hold N ports, for each N in
+# BENCH_INC_SIZES (default "1000 4000"; one bridge up to 50k ports, two
+# up to 100k).  Both instants come from ovs-flowd's own log (millisecond
+# timestamps).  Uses run.sh's lab, vsctl, settle, ofctl_load, now, FLOWD
+# and work.
 #
 # The ports are of run.sh's BENCH_PORT_TYPE (iface_opts).  With dummy
 # ports every reconfiguration of ovs-vswitchd costs O(N^2) on a bridge of
@@ -18,32 +19,40 @@
 
 inc=${BENCH_INC_PORTS:-100}
 echo
-echo "## Incremental (one bridge holding N ports, $inc ports added one by one, $port_type ports)"
+echo "## Incremental (bridges holding N ports, $inc ports added one by one to br0, $port_type ports)"
 echo
-echo "| ports held | flows held | initial sync s | ovs-ofctl --bundle add-flows s | ratio | ovs-flowd peak RSS MiB (bytes/flow) | latency p50 ms | p99 ms | max ms | of which building, p50 ms | flow mods per update | ports rebuilt per update | one ovs-ofctl --bundle add-flow, ms | one round trip to ovs-vswitchd's idle main loop, ms | ovs-vswitchd CPU per port added, no controller, ms |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| ports held | bridges | flows held | initial sync s | ovs-ofctl --bundle add-flows s | ratio | ovs-flowd peak RSS MiB (bytes/flow) | latency p50 ms | p99 ms | max ms | of which building, p50 ms | flow mods per update | ports rebuilt per update | one ovs-ofctl --bundle add-flow, ms | one round trip to ovs-vswitchd's idle main loop, ms | ovs-vswitchd CPU per port added, no controller, ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for held in ${BENCH_INC_SIZES:-1000 4000}; do
+    # One bridge up to 50k ports (OpenFlow port numbers end at 65279),
+    # more beyond (gen-topology.py links them by patch ports and spreads
+    # the guests over them); at most the four bridges run.sh made.
+    nb=$(( (held + inc + 49999) / 50000 ))
     topo=$work/inc$held.json
-    /usr/bin/python3 "$srcdir/bench/gen-topology.py" $((held + inc)) 1 \
+    /usr/bin/python3 "$srcdir/bench/gen-topology.py" $((held + inc)) $nb \
         > "$topo"
-    # All ports but the last $inc guests exist before ovs-flowd starts.
-    /usr/bin/python3 - "$topo" "$inc" "$work/inc-pre.txt" \
-        "$work/inc-add.txt" <<'PY'
+    # All ports but the last $inc guests of br0 exist before ovs-flowd
+    # starts; each bridge's ports get ofports 1, 2, ... in name order.
+    /usr/bin/python3 - "$topo" "$inc" "$work" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))
-ports = sorted(t["bridges"]["br0"]["ports"].items())
-guests = [n for n, p in ports if p["role"] == "guest"]
-late = set(guests[-int(sys.argv[2]):])
-with open(sys.argv[3], "w") as pre, open(sys.argv[4], "w") as add:
-    for i, (n, p) in enumerate(ports):
-        print("%d %s" % (i + 1, n), file=add if n in late else pre)
+with open("%s/inc-add.txt" % sys.argv[3], "w") as add:
+    for br, b in sorted(t["bridges"].items()):
+        ports = sorted(b["ports"].items())
+        guests = [n for n, p in ports if p["role"] == "guest"]
+        late = set(guests[-int(sys.argv[2]):]) if br == "br0" else set()
+        with open("%s/inc-pre-%s.txt" % (sys.argv[3], br), "w") as pre:
+            for i, (n, p) in enumerate(ports):
+                print("%d %s" % (i + 1, n), file=add if n in late else pre)
 PY
-    ovs-ofctl -O OpenFlow15 del-flows br0
-    vsctl -- --if-exists del-br br0 -- add-br br0 \
-        -- set bridge br0 datapath_type=netdev fail_mode=secure \
-        protocols=OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15
-    /usr/bin/python3 "$srcdir/bench/add-ports.py" "$OVS_RUNDIR/db.sock" \
-        br0 "$port_type" < "$work/inc-pre.txt" || exit 1
+    for k in $(seq 0 $((nb - 1))); do
+        ovs-ofctl -O OpenFlow15 del-flows br$k
+        vsctl -- --if-exists del-br br$k -- add-br br$k \
+            -- set bridge br$k datapath_type=netdev fail_mode=secure \
+            protocols=OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15
+        /usr/bin/python3 "$srcdir/bench/add-ports.py" "$OVS_RUNDIR/db.sock" \
+            br$k "$port_type" < "$work/inc-pre-br$k.txt" || exit 1
+    done
     # Until ovs-vswitchd has given every port its ofport (idle CPU alone
     # is not enough: at 50k ports it waits for ovsdb-server, and
     # ovs-flowd started then found 15k ports without one).
@@ -57,21 +66,27 @@ PY
     s0=$(now)
     "$FLOWD" "$topo" --db="$DB" --detach --pidfile="$work/flowd.pid" \
         --log-file="$log" --unixctl="$work/flowd.ctl" -vconsole:off
-    until grep -q "bridge br0: .* flows installed" "$log" 2>/dev/null; do
-        sleep 0.05
+    for k in $(seq 0 $((nb - 1))); do
+        until grep -q "bridge br$k: .* flows installed" "$log" 2>/dev/null; do
+            sleep 0.05
+        done
     done
     s1=$(now)
     flows=$(ovs-appctl -t "$work/flowd.ctl" flowd/status \
-            | sed -n 's/.*flows desired \([0-9]*\).*/\1/p')
+            | sed -n 's/.*flows desired \([0-9]*\).*/\1/p' | paste -sd+ | bc)
     rss=$(peak_rss "$(cat "$work/flowd.pid")")
+    # Each port in a transaction of its own, as `ovs-vsctl add-port`
+    # sends it, but without ovs-vsctl, which first reads the whole
+    # database (20-23 s a port at 50k ports); the next port once
+    # ovs-flowd has sent this one's flows (at most 5 minutes).
     while read -r ofp name; do
         n0=$(grep -c "flow mods in " "$log")
-        vsctl add-port br0 "$name" -- set interface "$name" \
-            $(iface_opts "$name") ofport_request="$ofp"
-        for _ in $(seq 1000); do
+        echo "$ofp $name" | /usr/bin/python3 "$srcdir/bench/add-ports.py" \
+            "$OVS_RUNDIR/db.sock" br0 "$port_type" || exit 1
+        for _ in $(seq 6000); do
             [ "$(grep -c "flow mods in " "$log")" -gt "$n0" ] \
                 && break
-            sleep 0.01
+            sleep 0.05
         done
     done < "$work/inc-add.txt"
     # For comparison, on the same bridge: one ovs-ofctl --bundle add-flow
@@ -101,33 +116,38 @@ for _ in range(20):
 PY
     kill "$(cat "$work/flowd.pid")"; sleep 0.5
     # What adding a port costs ovs-vswitchd itself, with no controller:
-    # its CPU time (utime + stime) over 5 ports added one by one
-    # (ovs-vsctl waits until ovs-vswitchd has applied each), per port.
+    # its CPU time (utime + stime) over 5 ports added one by one, each
+    # once the last has its ofport, per port.
+    settle
     vpid=$(cat "$OVS_RUNDIR/ovs-vswitchd.pid")
     c0=$(cpu_ms "$vpid")
     for i in 1 2 3 4 5; do
-        vsctl add-port br0 xadd$i -- set interface xadd$i $(iface_opts xadd$i)
+        echo "$((65000 + i)) xadd$i" | /usr/bin/python3 \
+            "$srcdir/bench/add-ports.py" --wait "$OVS_RUNDIR/db.sock" br0 \
+            "$port_type" || exit 1
     done
-    c1=$(cpu_ms "$vpid")
-    for i in 1 2 3 4 5; do vsctl del-port br0 xadd$i; done
-    # The initial sync compared: ovs-ofctl loading the same topology's
-    # flows (all ports) into the emptied bridge in one bundle.
-    "$FLOWC" compile "$topo" --bridge br0 --ofport-auto > "$work/inc.flows"
-    ovs-ofctl -O OpenFlow15 del-flows br0
     settle
-    l0=$(now)
-    ovs-ofctl -O OpenFlow15 --bundle add-flows br0 "$work/inc.flows"
-    l1=$(now)
-    ovs-ofctl -O OpenFlow15 del-flows br0
-    /usr/bin/python3 - "$log" "$work/inc-add.txt" "$held" "$flows" \
+    c1=$(cpu_ms "$vpid")
+    vsctl del-port br0 xadd1 -- del-port br0 xadd2 -- del-port br0 xadd3 \
+        -- del-port br0 xadd4 -- del-port br0 xadd5
+    # The initial sync compared: ovs-ofctl loading the same topology's
+    # flows (all ports) into the emptied bridges, one bundle a bridge.
+    rm -rf "$work/inc-of"
+    "$FLOWC" compile "$topo" -o "$work/inc-of" --ofport-auto >/dev/null
+    settle
+    load=$(ofctl_load "$work/inc-of") || exit 1
+    for k in $(seq 0 $((nb - 1))); do
+        ovs-ofctl -O OpenFlow15 del-flows br$k
+    done
+    /usr/bin/python3 - "$log" "$work/inc-add.txt" "$held" "$nb" "$flows" \
         "$(echo "$s1 - $s0" | bc)" "$rss" "$(med1 < "$work/inc-ofctl")" \
-        "$(echo "$l1 - $l0" | bc)" "$(grep -c '^table=' "$work/inc.flows")" \
+        "$load" "$(flows_in "$work/inc-of")" \
         "$(med1 < "$work/inc-rtt")" "$(( (c1 - c0) / 5 ))" <<'PY'
 import datetime, re, sys
 def ts(line):
     return datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f")
-log, add, held, flows, sync, rss, ofctl, load, load_flows, rtt, add_cpu = \
-    sys.argv[1:]
+(log, add, held, nb, flows, sync, rss, ofctl, load, load_flows, rtt,
+ add_cpu) = sys.argv[1:]
 names = [l.split()[1] for l in open(add)]
 lines = open(log).read().splitlines()
 lat, build, mods, rebuilt = [], [], set(), set()
@@ -149,8 +169,8 @@ lat.sort()
 build.sort()
 p = lambda a, q: "%.1f" % a[min(len(a) - 1, int(q * len(a)))] if a else "-"
 rss, flows = int(rss), int(flows)
-print("| %s | %d | %.1f | %.1f (%s flows) | %.2f | %d (%d) | %s | %s | %s | %s | %s | %s | %.1f | %.1f | %s |" % (
-    held, flows, float(sync), float(load), load_flows,
+print("| %s | %s | %d | %.1f | %.1f (%s flows) | %.2f | %d (%d) | %s | %s | %s | %s | %s | %s | %.1f | %.1f | %s |" % (
+    held, nb, flows, float(sync), float(load), load_flows,
     float(sync) / float(load), rss // 1024, rss * 1024 // max(flows, 1),
     p(lat, 0.5), p(lat, 0.99), p(lat, 1), p(build, 0.5),
     ",".join(sorted(mods, key=int)) or "-",
