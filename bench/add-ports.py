@@ -8,9 +8,11 @@ took it minutes; a transaction of plain inserts takes seconds.
 Usage: add-ports.py [--wait] SOCKET BRIDGE TYPE < PORTS
 PORTS has one "OFPORT NAME" line per port; TYPE is "patch" (a patch port
 whose peer does not exist) or another interface type (e.g. "dummy").
-With --wait, returns only once ovs-vswitchd has given every interface
-added its ofport (polled with a "select" of those rows, which costs
-ovsdb-server nothing like ovs-vsctl's reading of the whole database).
+With --wait, does what ovs-vsctl does after a change: each transaction
+also increments Open_vSwitch's next_cfg, and the script returns once
+ovs-vswitchd has applied it (cur_cfg caught up) and every interface
+added has its ofport, polled with "select"s of those rows, which cost
+ovsdb-server nothing like ovs-vsctl's reading of the whole database.
 Exits 1 with the server's error if a transaction fails."""
 import json
 import socket
@@ -42,8 +44,16 @@ def transact(sock, dec, params, txn_id):
         return msg["result"]
 
 
-def wait_ofports(sock, dec, names, txn_id):
-    """Returns once every interface in 'names' has an ofport."""
+def wait_applied(sock, dec, next_cfg, names, txn_id):
+    """Returns once ovs-vswitchd's cur_cfg is at least 'next_cfg' and
+    every interface in 'names' has an ofport."""
+    while True:
+        result = transact(sock, dec, ["Open_vSwitch", {
+            "op": "select", "table": "Open_vSwitch", "where": [],
+            "columns": ["cur_cfg"]}], txn_id)
+        if result[0]["rows"][0]["cur_cfg"] >= next_cfg:
+            break
+        time.sleep(0.01)
     while names:
         ops = [{"op": "select", "table": "Interface",
                 "where": [["name", "==", n]], "columns": ["name", "ofport"]}
@@ -80,9 +90,15 @@ def main():
         ops.append({"op": "mutate", "table": "Bridge",
                     "where": [["name", "==", bridge]],
                     "mutations": [["ports", "insert", ["set", names]]]})
-        transact(sock, dec, ["Open_vSwitch"] + ops, k + 1)
-    if wait:
-        wait_ofports(sock, dec, [name for _, name in ports], 0)
+        if wait:
+            ops.append({"op": "mutate", "table": "Open_vSwitch",
+                        "where": [], "mutations": [["next_cfg", "+=", 1]]})
+            ops.append({"op": "select", "table": "Open_vSwitch",
+                        "where": [], "columns": ["next_cfg"]})
+        result = transact(sock, dec, ["Open_vSwitch"] + ops, k + 1)
+        if wait:
+            wait_applied(sock, dec, result[-1]["rows"][0]["next_cfg"],
+                         [n for _, n in ports[k:k + BATCH]], 0)
 
 
 if __name__ == "__main__":

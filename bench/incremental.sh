@@ -75,14 +75,18 @@ PY
     flows=$(ovs-appctl -t "$work/flowd.ctl" flowd/status \
             | sed -n 's/.*flows desired \([0-9]*\).*/\1/p' | paste -sd+ | bc)
     rss=$(peak_rss "$(cat "$work/flowd.pid")")
-    # Each port in a transaction of its own, as `ovs-vsctl add-port`
-    # sends it, but without ovs-vsctl, which first reads the whole
-    # database (20-23 s a port at 50k ports); the next port once
-    # ovs-flowd has sent this one's flows (at most 5 minutes).
+    # Each port in a transaction of its own, waiting as `ovs-vsctl
+    # add-port` does for ovs-vswitchd to apply it, but without ovs-vsctl,
+    # which first reads the whole database (20-23 s a port at 50k
+    # ports); the next port once ovs-flowd has sent this one's flows (at
+    # most 5 minutes) and ovs-vswitchd is idle again, so that each port
+    # meets a switch done with the last one (the tail of one port's work
+    # would otherwise delay the next one's flows).
     while read -r ofp name; do
+        settle 60
         n0=$(grep -c "flow mods in " "$log")
         echo "$ofp $name" | /usr/bin/python3 "$srcdir/bench/add-ports.py" \
-            "$OVS_RUNDIR/db.sock" br0 "$port_type" || exit 1
+            --wait "$OVS_RUNDIR/db.sock" br0 "$port_type" || exit 1
         for _ in $(seq 6000); do
             [ "$(grep -c "flow mods in " "$log")" -gt "$n0" ] \
                 && break
@@ -117,7 +121,7 @@ PY
     kill "$(cat "$work/flowd.pid")"; sleep 0.5
     # What adding a port costs ovs-vswitchd itself, with no controller:
     # its CPU time (utime + stime) over 5 ports added one by one, each
-    # once the last has its ofport, per port.
+    # once ovs-vswitchd has applied the last, per port.
     settle
     vpid=$(cat "$OVS_RUNDIR/ovs-vswitchd.pid")
     c0=$(cpu_ms "$vpid")

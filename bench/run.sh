@@ -60,14 +60,15 @@ cpu_ms() {
     awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' \
         "/proc/$1/stat"
 }
-# settle: waits until ovs-vswitchd has been idle (under 5% of a CPU) for
-# a second: creating thousands of ports keeps it busy for seconds after
-# ovs-vsctl returns, and whatever is timed first would pay for it.
+# settle [SECONDS]: waits until ovs-vswitchd has been idle (under 5% of
+# a CPU) for a second, at most SECONDS (default 600): creating thousands
+# of ports keeps it busy for seconds after ovs-vsctl returns, and
+# whatever is timed first would pay for it.
 settle() {
     local pid c0 c1
     pid=$(cat "$OVS_RUNDIR/ovs-vswitchd.pid")
     c0=$(cpu_ms "$pid")
-    for _ in $(seq 600); do
+    for _ in $(seq "${1:-600}"); do
         sleep 1
         c1=$(cpu_ms "$pid")
         [ $((c1 - c0)) -lt 50 ] && return
@@ -76,8 +77,10 @@ settle() {
 }
 flows_in() { cat "$1"/*.flows | grep -c '^table='; }
 ofctl_load() {      # ofctl_load DIR: seconds to load all bridges' flows
-    local t0 t1
-    for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 del-flows br$k; done
+    local t0 t1 f
+    for f in "$1"/*.flows; do
+        ovs-ofctl -O OpenFlow15 del-flows "$(basename "$f" .flows)"
+    done
     for m in "$1"/*.meters; do
         while read -r spec; do
             ovs-ofctl -O OpenFlow15 add-meter "$(basename "$m" .meters)" "$spec" 2>/dev/null
