@@ -79,11 +79,11 @@ PY
     # add-port` does for ovs-vswitchd to apply it, but without ovs-vsctl,
     # which first reads the whole database (20-23 s a port at 50k
     # ports); the next port once ovs-flowd has sent this one's flows (at
-    # most 5 minutes) and ovs-vswitchd is idle again, so that each port
-    # meets a switch done with the last one (the tail of one port's work
-    # would otherwise delay the next one's flows).
+    # most 5 minutes) and ovs-vswitchd is idle again (at most 10 s more),
+    # so that each port meets a switch done with the last one (the tail
+    # of one port's work would otherwise delay the next one's flows).
     while read -r ofp name; do
-        settle 60
+        settle 10
         n0=$(grep -c "flow mods in " "$log")
         echo "$ofp $name" | /usr/bin/python3 "$srcdir/bench/add-ports.py" \
             --wait "$OVS_RUNDIR/db.sock" br0 "$port_type" || exit 1
