@@ -3,8 +3,8 @@
 # the time from a port's ofport appearing in OVSDB to the barrier reply of
 # the bundle carrying its flows, for BENCH_INC_PORTS (default 100) ports
 # added one at a time to br0 while the bridges hold N ports, for each N in
-# BENCH_INC_SIZES (default "1000 4000"; one bridge up to 50k ports, two
-# up to 100k).  Both instants come from ovs-flowd's own log (millisecond
+# BENCH_INC_SIZES (default "1000 4000"; the N+100 ports over as few
+# bridges of at most 50k as hold them: three for N = 100k).  Both instants come from ovs-flowd's own log (millisecond
 # timestamps).  Uses run.sh's lab, vsctl, settle, ofctl_load, now, FLOWD
 # and work.
 #
