@@ -164,6 +164,11 @@ model_build(const struct topo *t)
             collect_behind(br, p, &b->near, &dummy);
             model_addrs_finish(&b->behind);
             model_addrs_finish(&b->near);
+            if (b->outside) {
+                mb->outside = fc_xrealloc(mb->outside, (mb->n_outside + 1)
+                                          * sizeof *mb->outside);
+                mb->outside[mb->n_outside++] = p;
+            }
         }
     }
     free(seen);
@@ -192,6 +197,7 @@ model_destroy(struct model *m)
             model_addrs_destroy(&mb->borders[j].near);
         }
         free(mb->borders);
+        free(mb->outside);
         model_addrs_destroy(&mb->local);
     }
     free(m->bridges);

@@ -56,6 +56,11 @@ struct model_bridge {
                                  * same component) is host-only. */
     struct model_border *borders;   /* Owned; indexed like br->ports, only
                                      * set for border ports. */
+    const struct topo_port **outside;   /* Owned array (of ports not
+                                         * owned): the border ports with
+                                         * the outside behind them, in
+                                         * port order. */
+    size_t n_outside;
     struct model_addrs local;   /* Pinned addresses on this bridge. */
 };
 

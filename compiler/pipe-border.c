@@ -178,8 +178,8 @@ border_port(struct pctx *c, const struct topo_port *p,
 void
 pipe_build_border(struct pctx *c)
 {
-    for (size_t i = 0; i < c->br->n_ports; i++) {
-        const struct topo_port *p = c->br->ports[i];
+    for (size_t i = 0; i < c->n_ports; i++) {
+        const struct topo_port *p = c->ports[i];
         const struct model_border *b = model_border(c->m, p);
         if (b && px_present(c, p) && px_wanted(c, p)) {
             border_port(c, p, b);

@@ -245,8 +245,8 @@ policy(struct pctx *c)
     px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_ESTABLISHED, NULL, next,
             "ct_state=+trk,udp6,tp_src=547,tp_dst=546");
     /* DNS to a host port that serves it. */
-    for (size_t i = 0; i < c->br->n_ports; i++) {
-        const struct topo_port *p = c->br->ports[i];
+    for (size_t i = 0; i < c->n_ports; i++) {
+        const struct topo_port *p = c->ports[i];
         char buf[PREFIX_STRLEN];
         if (p->role != TOPO_HOST || !(p->services & TOPO_SVC_DNS)) {
             continue;
@@ -401,8 +401,8 @@ nat(struct pctx *c)
             px_drop(c, PIPE_K_NAT_IN, NULL), "%s", "");
 
     /* 44: the neighbour table of routed frames. */
-    for (size_t i = 0; i < c->br->n_ports; i++) {
-        const struct topo_port *p = c->br->ports[i];
+    for (size_t i = 0; i < c->n_ports; i++) {
+        const struct topo_port *p = c->ports[i];
         char mac[MAC_STRLEN];
         if (!topo_port_is_pinned(p) || !px_present(c, p)
             || !px_wanted(c, p)) {

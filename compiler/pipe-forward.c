@@ -105,8 +105,8 @@ l2_lookup(struct pctx *c)
     char mac[MAC_STRLEN];
     struct strbuf out = STRBUF_INIT;
 
-    for (size_t i = 0; i < br->n_ports; i++) {
-        const struct topo_port *p = br->ports[i];
+    for (size_t i = 0; i < c->n_ports; i++) {
+        const struct topo_port *p = c->ports[i];
         const struct model_border *b = model_border(c->m, p);
 
         if (!px_wanted(c, p) && !(b && b->outside)) {
@@ -262,8 +262,8 @@ void
 pipe_build_forward(struct pctx *c)
 {
     l2_lookup(c);
-    for (size_t i = 0; i < c->br->n_ports; i++) {
-        const struct topo_port *p = c->br->ports[i];
+    for (size_t i = 0; i < c->n_ports; i++) {
+        const struct topo_port *p = c->ports[i];
 
         if (p->role == TOPO_MONITOR || !px_present(c, p)
             || !px_wanted(c, p)) {

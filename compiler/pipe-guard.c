@@ -171,8 +171,8 @@ pipe_build_guards(struct pctx *c)
 {
     char next[32];
 
-    for (size_t i = 0; i < c->br->n_ports; i++) {
-        const struct topo_port *p = c->br->ports[i];
+    for (size_t i = 0; i < c->n_ports; i++) {
+        const struct topo_port *p = c->ports[i];
         if (topo_port_is_pinned(p) && px_present(c, p) && px_wanted(c, p)) {
             source_guard(c, p);
             protocol_guard(c, p);

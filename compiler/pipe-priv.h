@@ -17,8 +17,15 @@ struct pctx {
     struct pipe_bridge *out;            /* Being filled; not owned. */
     char **refs;        /* Owned: how each port (by index) is written,
                          * made on first use by px_ref(). */
-    bool *present;      /* Owned: whether each port (by index) is on the
-                         * switch; all true offline. */
+    /* The ports the stages loop over: every port of the bridge, or in a
+     * partial build (opt->only_ports) the wanted ones and the outside
+     * border ports, whose flows the bridge-wide unknown-unicast flow of
+     * table 50 names (a partial build costs its ports, not the bridge's:
+     * the other ports' flows are not built anyway).  In port order. */
+    const struct topo_port *const *ports;   /* Not owned. */
+    size_t n_ports;
+    const struct topo_port **visit;         /* Owned: 'ports' of a partial
+                                             * build. */
     bool *chunks;       /* Owned, if opt->only_ports: the flood chunks
                          * wanted.  */
     int flood_chunk;    /* px_flow() makes flood flows of this chunk. */
@@ -44,7 +51,10 @@ const char *px_ref(const struct pctx *c, const struct topo_port *p);
 static inline bool
 px_present(const struct pctx *c, const struct topo_port *p)
 {
-    return c->present[p->index];
+    const struct pipe_options *o = c->opt;
+    unsigned int n = o->ofport ? o->ofport(p, o->aux) : 0;
+
+    return n != PIPE_OFPORT_ABSENT && (n || !o->only_bound);
 }
 
 /* Whether the flows about port 'p' are wanted in this build (see

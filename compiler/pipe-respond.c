@@ -145,8 +145,8 @@ pipe_build_responder(struct pctx *c)
     px_flow(c, PIPE_T_RESPOND, 150, PIPE_K_ND_RESPONDER, NULL, next,
             "icmp6,icmp_type=135,nd_sll=00:00:00:00:00:00");
 
-    for (size_t i = 0; i < c->br->n_ports; i++) {
-        const struct topo_port *p = c->br->ports[i];
+    for (size_t i = 0; i < c->n_ports; i++) {
+        const struct topo_port *p = c->ports[i];
         if (!topo_port_is_pinned(p) || !px_present(c, p)
             || !px_wanted(c, p)) {
             continue;

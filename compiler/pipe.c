@@ -211,8 +211,8 @@ pipe_build_classify(struct pctx *c)
     char mac[MAC_STRLEN], next[32];
 
     snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_CLASSIFY);
-    for (size_t i = 0; i < br->n_ports; i++) {
-        const struct topo_port *p = br->ports[i];
+    for (size_t i = 0; i < c->n_ports; i++) {
+        const struct topo_port *p = c->ports[i];
 
         if (!px_present(c, p) || !px_wanted(c, p)) {
             continue;
@@ -268,6 +268,39 @@ pipe_build_classify(struct pctx *c)
     strbuf_destroy(&sb);
 }
 
+/* Sets the ports a partial build visits (struct pctx): the wanted ones
+ * merged, in port order, with the outside border ports. */
+static void
+visit_wanted(struct pctx *c)
+{
+    const struct topo_bridge *br = c->br;
+    const bool *only = c->opt->only_ports;
+    size_t n_wanted = 0, n = 0, k = 0;
+
+    for (size_t i = 0; i < br->n_ports; i++) {
+        n_wanted += only[i];
+    }
+    c->visit = fc_xmalloc((n_wanted + c->mb->n_outside + 1)
+                          * sizeof *c->visit);
+    for (size_t i = 0; i < br->n_ports; i++) {
+        if (!only[i]) {
+            continue;
+        }
+        for (; k < c->mb->n_outside && c->mb->outside[k]->index < i; k++) {
+            c->visit[n++] = c->mb->outside[k];
+        }
+        if (k < c->mb->n_outside && c->mb->outside[k]->index == i) {
+            k++;
+        }
+        c->visit[n++] = br->ports[i];
+    }
+    while (k < c->mb->n_outside) {
+        c->visit[n++] = c->mb->outside[k++];
+    }
+    c->ports = c->visit;
+    c->n_ports = n;
+}
+
 struct pipe_bridge *
 pipe_build(const struct model *m, const struct topo_bridge *br,
            const struct pipe_options *opt)
@@ -291,14 +324,12 @@ pipe_build(const struct model *m, const struct topo_bridge *br,
     pb->flows = fc_xmalloc(pb->cap_flows * sizeof *pb->flows);
     c.flood_chunk = -1;
     c.refs = fc_xzalloc((br->n_ports + 1) * sizeof *c.refs);
-    c.present = fc_xzalloc((br->n_ports + 1) * sizeof *c.present);
-    for (size_t i = 0; i < br->n_ports; i++) {
-        unsigned int n = (c.opt->ofport
-                          ? c.opt->ofport(br->ports[i], c.opt->aux) : 0);
-        c.present[i] = n != PIPE_OFPORT_ABSENT && (n || !c.opt->only_bound);
-    }
     if (c.opt->only_ports) {
         c.chunks = pipe_wanted_chunks(br, c.opt->only_ports);
+        visit_wanted(&c);
+    } else {
+        c.ports = (const struct topo_port *const *) br->ports;
+        c.n_ports = br->n_ports;
     }
 
     pipe_build_classify(&c);
@@ -312,7 +343,7 @@ pipe_build(const struct model *m, const struct topo_bridge *br,
         free(c.refs[i]);
     }
     free(c.refs);
-    free(c.present);
+    free(c.visit);
     free(c.chunks);
     strbuf_destroy(&c.match);
     strbuf_destroy(&c.act);
