@@ -131,6 +131,8 @@ bulk_loaded() {
 bulk_loaded "the empty bridge"
 
 # 2. Guests arrive (f3 bound by iface-id under another interface name).
+# With rt_bundle at debug level each bundle says where its time went.
+flowd vlog/set rt_bundle:file:dbg >/dev/null
 add_guest f1 f1 52:54:00:f0:00:01 192.0.2.91
 add_guest f2 f2 52:54:00:f0:00:02 192.0.2.92
 add_guest f3 tap-guest3 52:54:00:f0:00:03 192.0.2.93 5d9f27a4-7c1b-4e0a-8f2e-6b1d3c9a0f33
@@ -141,6 +143,18 @@ wait_for "the switch to hold ovs-flowd's flows" 10 synced \
     && ok "the switch holds exactly ovs-flowd's desired flows ($(wc -l < "$work/live"))"
 flowd flowd/ports | grep -q "fbr f3 guest ofport=[0-9]* bound iface-id=" \
     && ok "f3 found by iface-id (interface tap-guest3)" || bad "f3 not bound"
+# Every update's bundle told its round trips, with as many adds as the
+# update's flow mods.
+flowd vlog/set rt_bundle:file:info >/dev/null
+n_upd=$(grep -c "fbr: [0-9]* flow mods in one bundle" "$LOG")
+n_told=$(awk '/rt_bundle\|DBG\|bundle [0-9]*: open and [0-9]* adds sent in [0-9.]* ms, barrier reply [0-9.]* ms later, commit reply [0-9.]* ms after that/ {
+                  match($0, /open and [0-9]*/); n = substr($0, RSTART + 9, RLENGTH - 9) }
+              /fbr: [0-9]* flow mods in one bundle/ {
+                  match($0, /fbr: [0-9]*/); if (n != "" && n == substr($0, RSTART + 5, RLENGTH - 5)) told++; n = "" }
+              END { print told + 0 }' "$LOG")
+[ "$n_upd" -ge 4 ] && [ "$n_told" = "$n_upd" ] \
+    && ok "each of the $n_upd updates logged its bundle's round trips (rt_bundle:dbg)" \
+    || bad "$n_told of $n_upd updates logged their bundle's round trips"
 # The desired flows are the compiler's (a full compile with the ofports
 # ovs-flowd sees), however many incremental updates made them.
 # --ofport arguments for ovs-flowc: the ofports ovs-flowd sees.
