@@ -4,9 +4,11 @@
 # the bundle carrying its flows, for BENCH_INC_PORTS (default 100) ports
 # added one at a time to br0 while the bridges hold N ports, for each N in
 # BENCH_INC_SIZES (default "1000 4000"; the N+100 ports over as few
-# bridges of at most 50k as hold them: three for N = 100k).  Both instants come from ovs-flowd's own log (millisecond
-# timestamps).  Uses run.sh's lab, vsctl, settle, ofctl_load, now, FLOWD
-# and work.
+# bridges of at most 50k as hold them: three for N = 100k).  Both
+# instants come from ovs-flowd's own log (millisecond timestamps).  The
+# floor under it: a bare barrier that barrier-probe.py sends when it sees
+# the same ofport.  Uses run.sh's lab, vsctl, settle, ofctl_load, now,
+# FLOWD and work.
 #
 # The ports are of run.sh's BENCH_PORT_TYPE (iface_opts).  With dummy
 # ports every reconfiguration of ovs-vswitchd costs O(N^2) on a bridge of
@@ -21,8 +23,8 @@ inc=${BENCH_INC_PORTS:-100}
 echo
 echo "## Incremental (bridges holding N ports, $inc ports added one by one to br0, $port_type ports)"
 echo
-echo "| ports held | bridges | flows held | initial sync s | ovs-ofctl --bundle add-flows s | ratio | ovs-ofctl's first load, on the fresh switch, s | ovs-flowd peak RSS MiB (bytes/flow) | latency p50 ms | p99 ms | max ms | of which building, p50 ms | flow mods per update | ports rebuilt per update | one ovs-ofctl --bundle add-flow, ms | one round trip to ovs-vswitchd's idle main loop, ms | ovs-vswitchd CPU per port added, no controller, ms |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| ports held | bridges | flows held | initial sync s | ovs-ofctl --bundle add-flows s | ratio | ovs-ofctl's first load, on the fresh switch, s | ovs-flowd peak RSS MiB (bytes/flow) | latency p50 ms | p99 ms | max ms | of which building / the adds' round trip (to the barrier reply) / the commit's, p50 ms | a bare barrier sent by another client when the ofport appears, p50 / p99 ms | flow mods per update | ports rebuilt per update | one ovs-ofctl --bundle add-flow, ms | one round trip to ovs-vswitchd's idle main loop, ms | ovs-vswitchd CPU per port added, no controller, ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for held in ${BENCH_INC_SIZES:-1000 4000}; do
     # One bridge up to 50k ports (OpenFlow port numbers end at 65279),
     # more beyond (gen-topology.py links them by patch ports and spreads
@@ -79,7 +81,8 @@ PY
     rm -f "$log"
     s0=$(now)
     "$FLOWD" "$topo" --db="$DB" --detach --pidfile="$work/flowd.pid" \
-        --log-file="$log" --unixctl="$work/flowd.ctl" -vconsole:off
+        --log-file="$log" --unixctl="$work/flowd.ctl" -vconsole:off \
+        -vrt_bundle:file:dbg
     for k in $(seq 0 $((nb - 1))); do
         until grep -q "bridge br$k: .* flows installed" "$log" 2>/dev/null; do
             sleep 0.05
@@ -96,9 +99,21 @@ PY
     # most 5 minutes) and ovs-vswitchd is idle again (at most 10 s more),
     # so that each port meets a switch done with the last one (the tail
     # of one port's work would otherwise delay the next one's flows).
+    # Beside ovs-flowd, barrier-probe.py waits for the same ofport and
+    # sends a bare barrier the moment it appears: how long ovs-vswitchd
+    # takes to answer anything then, the floor under ovs-flowd's latency.
+    : > "$work/inc-probe"
     while read -r ofp name; do
         settle 10
         n0=$(grep -c "flow mods in " "$log")
+        /usr/bin/python3 "$srcdir/bench/barrier-probe.py" \
+            "$OVS_RUNDIR/db.sock" "$OVS_RUNDIR/br0.mgmt" "$name" 300 \
+            < /dev/null >> "$work/inc-probe" 2> "$work/inc-probe.err" &
+        probe=$!
+        until grep -q ready "$work/inc-probe.err"; do
+            kill -0 $probe 2>/dev/null || break
+            sleep 0.01
+        done
         echo "$ofp $name" | /usr/bin/python3 "$srcdir/bench/add-ports.py" \
             --wait "$OVS_RUNDIR/db.sock" br0 "$port_type" || exit 1
         for _ in $(seq 6000); do
@@ -106,6 +121,7 @@ PY
                 && break
             sleep 0.05
         done
+        wait $probe || cat "$work/inc-probe.err" >&2
     done < "$work/inc-add.txt"
     # For comparison, on the same bridge: one ovs-ofctl --bundle add-flow
     # of one flow (in an unused table, removed after), 20 times.
@@ -158,19 +174,27 @@ PY
     /usr/bin/python3 - "$log" "$work/inc-add.txt" "$held" "$nb" "$flows" \
         "$(echo "$s1 - $s0" | bc)" "$rss" "$(med1 < "$work/inc-ofctl")" \
         "$load" "$(flows_in "$work/inc-of")" \
-        "$(med1 < "$work/inc-rtt")" "$(( (c1 - c0) / 5 ))" "$fresh" <<'PY'
+        "$(med1 < "$work/inc-rtt")" "$(( (c1 - c0) / 5 ))" "$fresh" \
+        "$work/inc-probe" <<'PY'
 import datetime, re, sys
 def ts(line):
     return datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f")
 (log, add, held, nb, flows, sync, rss, ofctl, load, load_flows, rtt,
- add_cpu, fresh) = sys.argv[1:]
+ add_cpu, fresh, probe) = sys.argv[1:]
 names = [l.split()[1] for l in open(add)]
 lines = open(log).read().splitlines()
 lat, build, mods, rebuilt = [], [], set(), set()
+rt_adds, rt_commit = [], []
 for n in names:
     for i, l in enumerate(lines):
         if re.search(r"bridge br0: port %s is ofport" % re.escape(n), l):
             for m in lines[i:]:
+                r = re.search(r"\|rt_bundle\|DBG\|bundle \d+: .* barrier "
+                              r"reply ([\d.]+) ms later, commit reply "
+                              r"([\d.]+) ms", m)
+                if r:
+                    rt_adds.append(float(r.group(1)))
+                    rt_commit.append(float(r.group(2)))
                 if "bridge br0:" in m and "flow mods in " in m:
                     lat.append((ts(m) - ts(l)).total_seconds() * 1000)
                     r = re.search(r": (\d+) flow mods in [^(]*"
@@ -183,13 +207,18 @@ for n in names:
             break
 lat.sort()
 build.sort()
+rt_adds.sort()
+rt_commit.sort()
+bare = sorted(float(l) for l in open(probe) if l.strip())
 p = lambda a, q: "%.1f" % a[min(len(a) - 1, int(q * len(a)))] if a else "-"
 rss, flows = int(rss), int(flows)
-print("| %s | %s | %d | %.1f | %.1f (%s flows) | %.2f | %.1f | %d (%d) | %s | %s | %s | %s | %s | %s | %.1f | %.1f | %s |" % (
+print("| %s | %s | %d | %.1f | %.1f (%s flows) | %.2f | %.1f | %d (%d) | %s | %s | %s | %s / %s / %s | %s / %s | %s | %s | %.1f | %.1f | %s |" % (
     held, nb, flows, float(sync), float(load), load_flows,
     float(sync) / float(load), float(fresh), rss // 1024,
     rss * 1024 // max(flows, 1),
     p(lat, 0.5), p(lat, 0.99), p(lat, 1), p(build, 0.5),
+    p(rt_adds, 0.5), p(rt_commit, 0.5),
+    p(bare, 0.5), p(bare, 0.99),
     ",".join(sorted(mods, key=int)) or "-",
     ",".join(sorted(rebuilt, key=int)) or "-", float(ofctl), float(rtt),
     add_cpu))
