@@ -139,6 +139,14 @@ index_topology(struct rt_bridge *b)
     b->bind_br = b->br;
 }
 
+/* How many changes of a port's binding or ofport rt_ovsdb_run() logs one
+ * by one at INFO level; the others go at DBG level and are counted in
+ * one line: a restart, or ovs-vswitchd's, binds every port at once, and
+ * a bridge can have 50k. */
+#define BINDINGS_LOGGED 64
+static size_t log_left;         /* Lines left to log at INFO level. */
+static size_t n_unlogged;       /* Changes logged at DBG level only. */
+
 /* Records that port 'i' of 'b' is bound to 'iface' (NULL: none) as
  * 'bound', 'taken_by' being the port whose iface-id took the interface of
  * its name (RT_TAKEN only), and the interface's ofport.  Logs a change and
@@ -157,16 +165,23 @@ set_binding(struct rt_bridge *b, size_t i,
         ofport = iface->ofport[0];
     }
     if (ofport != b->ofports[i] || bound != b->bound[i]) {
+        enum vlog_level level = log_left ? VLL_INFO : VLL_DBG;
+
+        if (log_left) {
+            log_left--;
+        } else {
+            n_unlogged++;
+        }
         if (ofport) {
-            VLOG_INFO("bridge %s: port %s is ofport %u (interface %s)",
-                      b->name, p->name, ofport, iface->name);
+            VLOG(level, "bridge %s: port %s is ofport %u (interface %s)",
+                 b->name, p->name, ofport, iface->name);
         } else if (bound == RT_TAKEN) {
             VLOG_WARN("bridge %s: port %s is not bound: interface %s "
                       "carries the iface-id of port %s, which is bound "
                       "to it", b->name, p->name, p->name, taken_by->name);
         } else {
-            VLOG_INFO("bridge %s: port %s %s", b->name, p->name,
-                      iface ? "has no ofport yet" : "is not on the switch");
+            VLOG(level, "bridge %s: port %s %s", b->name, p->name,
+                 iface ? "has no ofport yet" : "is not on the switch");
         }
         changed = true;
     }
@@ -408,6 +423,8 @@ rt_ovsdb_run(struct ovsdb_idl *idl, const struct topo *t,
     /* Follow bindings: bind every port again where a binding can have
      * moved, otherwise follow the ofports that changed. */
     bool full = bindings_may_change(idl);
+    log_left = BINDINGS_LOGGED;
+    n_unlogged = 0;
     HMAP_FOR_EACH (b, node, rt_bridges) {
         const struct ovsrec_bridge *br = b->br ? find_bridge(idl, b->name)
                                                : NULL;
@@ -426,6 +443,11 @@ rt_ovsdb_run(struct ovsdb_idl *idl, const struct topo *t,
     }
     if (!full) {
         follow_ofports(idl, rt_bridges);
+    }
+    if (n_unlogged) {
+        VLOG_INFO("and %"PRIuSIZE" more ports bound, unbound or given "
+                  "another ofport by this change of OVSDB (each logged at "
+                  "debug level: -vrt_ovsdb:file:dbg)", n_unlogged);
     }
     ovsdb_idl_track_clear(idl);
     return false;

@@ -649,6 +649,13 @@ big_loaded() {
 }
 start_big
 big_loaded "4 bundles on as many connections, behind a guard flow"
+# Its 303 ports were bound at once: 64 logged one by one, one line for
+# the other 239.
+n_bound=$(grep -c "rt_ovsdb|INFO|bridge br0: port .* is ofport" "$BIGLOG")
+[ "$n_bound" = 64 ] \
+    && grep -q "rt_ovsdb|INFO|and 239 more ports bound, unbound or given another ofport" "$BIGLOG" \
+    && ok "303 ports bound at start: 64 logged one by one, one line for the other 239" \
+    || bad "303 ports bound at start: $n_bound logged one by one; $(grep "more ports bound" "$BIGLOG")"
 stop_big
 ovs-ofctl -O OpenFlow15 del-flows br0 "$ours"
 start_big --bulk-load=0
