@@ -268,6 +268,31 @@ save_digest(struct rt_bridge *b)
     }
 }
 
+/* Waits up to 'ms' milliseconds for 'rb' to end; returns true if it did
+ * (its results may then be read). */
+static bool
+readback_ends_within(const struct readback *rb, long long int ms)
+{
+    long long int deadline = time_msec() + ms;
+
+    while (!__atomic_load_n(&rb->done, __ATOMIC_ACQUIRE)) {
+        if (time_msec() >= deadline) {
+            return false;
+        }
+        xnanosleep(1000 * 1000);
+    }
+    return true;
+}
+
+/* Whether the flows of ours read back from 'b''s switch are what the
+ * sync that saved 'd' left there. */
+static bool
+holds_last_sync(const struct rt_bridge *b, const struct rt_digest *d)
+{
+    return (ovs_u128_equals(b->installed.digest, d->wire)
+            && rt_table_count(&b->installed) == d->n);
+}
+
 /* With the read-back '*rbp' running and a full build due: tells from
  * digests alone whether the switch holds what the last sync left and
  * whether that is what 'b' wants now (see rt-digest.c).  If so, 'b' is in
@@ -287,20 +312,31 @@ synced_by_digest(struct rt_bridge *b, const struct model *m,
     if (!rb || b->built_ofports || !rt_digest_load(b->name, &d)) {
         return false;
     }
-    rt_table_text_digest(m, b->br, b->ofports, &text, &n);
-    if (!ovs_u128_equals(text, d.text) || n != d.n) {
-        VLOG_INFO("bridge %s: the flows wanted changed since the last "
-                  "sync: comparing every flow", b->name);
-        return false;
+    /* A switch emptied by a restart answers the read-back at once, and
+     * then what it holds tells without the digest of the flows wanted, a
+     * pass over the pipeline (0.2 s at 500k flows).  When the read-back
+     * takes longer, the digest is made meanwhile, as below: waiting costs
+     * nothing there. */
+    bool early = readback_ends_within(rb, 100);
+    if (!early || rb->error || holds_last_sync(b, &d)) {
+        rt_table_text_digest(m, b->br, b->ofports, &text, &n);
+        if (!ovs_u128_equals(text, d.text) || n != d.n) {
+            VLOG_INFO("bridge %s: the flows wanted changed since the last "
+                      "sync: comparing every flow", b->name);
+            return false;
+        }
+        early = false;
     }
     *rbp = NULL;
     if (!finish_readback(rb)) {
         return true;
     }
-    if (!ovs_u128_equals(b->installed.digest, d.wire)
-        || rt_table_count(&b->installed) != d.n) {
+    if (!holds_last_sync(b, &d)) {
         VLOG_INFO("bridge %s: the switch does not hold what the last sync "
-                  "left: comparing every flow", b->name);
+                  "left (%"PRIuSIZE" of our flows, not %"PRIuSIZE"): "
+                  "comparing every flow%s", b->name,
+                  rt_table_count(&b->installed), d.n,
+                  early ? ", told by the read-back alone" : "");
         return false;
     }
     rt_table_clear(&b->desired);
