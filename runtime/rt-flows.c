@@ -340,6 +340,9 @@ rt_table_build(struct rt_table *out, const struct model *m,
     struct pipe_bridge *pb = pipe_build(m, br, &opt);
     bool streaming = false;
 
+    /* A first build would otherwise grow the index 20 times. */
+    hmap_reserve(&out->flows, hmap_count(&out->flows) + pb->n_flows);
+
     *n_emitted = 0;
     if (only) {
         sink = NULL;        /* Only a full build holds the whole table. */
@@ -664,6 +667,7 @@ rt_table_apply_diff(struct rt_table *installed, const struct rt_diff *diff)
     }
     if (hmap_is_empty(&installed->flows)) {
         /* A first load: no flow to replace. */
+        hmap_reserve(&installed->flows, diff->n_sent);
         for (size_t k = 0; k < diff->n_sent; k++) {
             table_insert(installed, flow_clone(diff->sent[k]));
         }
