@@ -208,7 +208,7 @@ rt_bundle_transact(struct vconn *vconn, struct rt_queue *q,
             break;                      /* EOF: all sent. */
         }
 
-        struct ofpbuf *out = NULL;
+        struct ofpbuf *out = ofpbuf_new(BATCH_BYTES);
         LIST_FOR_EACH (msg, list_node, &batch) {
             struct ofputil_bundle_add_msg bam = {
                 .bundle_id = bc.bundle_id,
@@ -220,22 +220,25 @@ rt_bundle_transact(struct vconn *vconn, struct rt_queue *q,
             ofpmsg_update_length(msg);
             add = ofputil_encode_bundle_add(version, &bam);
             ofpmsg_update_length(add);
-            if (!out) {
-                out = ofpbuf_new(BATCH_BYTES + add->size);
-            }
             ofpbuf_put(out, add->data, add->size);
             ofpbuf_delete(add);
             n_adds++;
-            if (out->size >= BATCH_BYTES
-                || msg == CONTAINER_OF(ovs_list_back(&batch), struct ofpbuf,
-                                       list_node)) {
+            if (out->size >= BATCH_BYTES) {
                 error = send_batch(vconn, out);
-                out = NULL;
+                out = ofpbuf_new(BATCH_BYTES);
                 if (error) {
                     break;
                 }
                 drain(vconn, errors);
             }
+        }
+        if (!error && out->size) {
+            error = send_batch(vconn, out);     /* The batch's rest. */
+            if (!error) {
+                drain(vconn, errors);
+            }
+        } else {
+            ofpbuf_delete(out);
         }
         rt_queue_done(q, &batch);
         if (error) {
