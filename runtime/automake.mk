@@ -13,6 +13,7 @@ ovs_flowd_SOURCES = \
 	runtime/rt-dump.c \
 	runtime/rt-digest.c \
 	runtime/rt-flows.c \
+	runtime/rt-parse.c \
 	runtime/rt-log.c \
 	runtime/rt-taps.c
 ovs_flowd_CPPFLAGS = $(AM_CPPFLAGS) $(OVS_CFLAGS) $(LIBNL_CFLAGS)

@@ -7,6 +7,7 @@
 
 #include "rt.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -275,7 +276,7 @@ sink_start(struct rt_build_sink *sink, const struct rt_table *out,
         return false;
     }
     HMAP_FOR_EACH (f, node, &out->flows) {
-        sink->emit(sink->aux, encode(f, OFPFC_ADD));
+        sink->emit(sink->aux, f);
         ++*n_emitted;
     }
     return true;
@@ -338,6 +339,7 @@ rt_table_build(struct rt_table *out, const struct model *m,
         .only_ports = only,
     };
     struct pipe_bridge *pb = pipe_build(m, br, &opt);
+    struct rt_parser *parser = rt_parser_create();
     bool streaming = false;
 
     /* A first build would otherwise grow the index 20 times. */
@@ -370,22 +372,30 @@ rt_table_build(struct rt_table *out, const struct model *m,
             }
         }
         if (!reused) {
-            error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL,
-                                           OFPFC_ADD, &usable);
+            f = xzalloc(sizeof *f);
+            f->table = pf->table;
+            f->priority = pf->priority;
+            f->cookie = pf->cookie;
+            f->hash = h;
+            int e = rt_parse_flow(parser, pf, &f->match, &f->ofpacts,
+                                  &f->ofpacts_len, &error);
+            if (e == EOPNOTSUPP) {
+                /* A keyword the parser leaves to the library. */
+                error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL,
+                                               OFPFC_ADD, &usable);
+                if (!error) {
+                    f->match = fm.match;            /* Moved. */
+                    f->ofpacts = CONST_CAST(struct ofpact *, fm.ofpacts);
+                    f->ofpacts_len = fm.ofpacts_len;
+                }
+            }
             if (error) {
-                char *e = xasprintf("flow \"%s\": %s", text, error);
+                char *e2 = xasprintf("flow \"%s\": %s", text, error);
                 free(error);
-                error = e;
+                free(f);
+                error = e2;
                 break;
             }
-            f = xzalloc(sizeof *f);
-            f->table = fm.table_id;
-            f->priority = fm.priority;
-            f->match = fm.match;            /* Moved. */
-            f->cookie = ntohll(fm.new_cookie);
-            f->ofpacts = CONST_CAST(struct ofpact *, fm.ofpacts);
-            f->ofpacts_len = fm.ofpacts_len;
-            f->hash = h;
         }
         if (!table_insert(out, f)) {
             VLOG_WARN("bridge %s: duplicate flow \"%s\" ignored", br->name,
@@ -398,7 +408,7 @@ rt_table_build(struct rt_table *out, const struct model *m,
             delta_add(&delta->added, &delta->n_added, &delta->cap_added, f);
         }
         if (streaming) {
-            sink->emit(sink->aux, encode(f, OFPFC_ADD));
+            sink->emit(sink->aux, f);
             ++*n_emitted;
         } else if (sink && i % 1024 == 0) {
             streaming = sink_start(sink, out, pb->n_flows, n_emitted);
@@ -414,6 +424,7 @@ rt_table_build(struct rt_table *out, const struct model *m,
     }
     hmap_destroy(&reuse);
     strbuf_destroy(&line);
+    rt_parser_destroy(parser);
     pipe_bridge_destroy(pb);
     return error;
 }
@@ -485,6 +496,12 @@ encode(const struct rt_flow *f, uint16_t command)
         fm.ofpacts_len = f->ofpacts_len;
     }
     return ofputil_encode_flow_mod(&fm, OFPUTIL_P_OF15_OXM);
+}
+
+struct ofpbuf *
+rt_flow_encode_add(const void *flow)
+{
+    return encode(flow, OFPFC_ADD);
 }
 
 static void

@@ -130,14 +130,22 @@ changed_ports(const struct rt_bridge *b)
  * while the last are being parsed.  Nothing is committed before the
  * build ends well: a failed build aborts the queue and the bundles are
  * discarded. */
+/* How many flows a stream lets wait for the switch: a build ahead of the
+ * switch waits rather than have the whole load encoded at once. */
+#define STREAM_MAX_QUEUED 16384
+
+/* How many flows are queued at a time (the lock and the wakeup are paid
+ * per batch). */
+#define STREAM_BATCH 256
+
 struct stream {
     struct rt_bridge *b;
     bool read_back;             /* This sync reads b's flows back... */
     struct readback *rb;        /* ...in this thread, or NULL: it is over. */
     bool started;
     size_t n_expected;          /* About how many flow mods will come. */
-    struct rt_queue q;
-    struct ovs_list batch;      /* Emitted, not yet queued. */
+    struct rt_queue q;          /* Of items: the flows. */
+    const struct rt_flow *batch[STREAM_BATCH];  /* Emitted, not queued. */
     size_t n_batch;
     pthread_t thread;
 
@@ -147,10 +155,6 @@ struct stream {
     size_t n_conns;
 };
 
-/* How many flow mods a stream lets wait for the switch (some 4 MB): a
- * build ahead of the switch waits rather than hold the whole load in
- * memory. */
-#define STREAM_MAX_QUEUED 16384
 
 /* Sends 'q''s 'n' flow mods to 'b' (one bundle, or a bulk load if 'b'
  * holds none of ours and they are many); returns as rt_bundle_transact()
@@ -192,8 +196,7 @@ stream_ready(void *st_, size_t n_expected)
         return false;
     }
     st->n_expected = n_expected;
-    rt_queue_init(&st->q, STREAM_MAX_QUEUED);
-    ovs_list_init(&st->batch);
+    rt_queue_init_items(&st->q, STREAM_MAX_QUEUED, rt_flow_encode_add);
     st->n_batch = 0;
     ovs_list_init(&st->errors);
     st->thread = ovs_thread_create("send", stream_thread, st);
@@ -201,22 +204,22 @@ stream_ready(void *st_, size_t n_expected)
     return true;
 }
 
-/* Queues what 'st' emitted and frees what the sender is done with. */
+/* Queues what 'st' emitted. */
 static void
 stream_flush(struct stream *st)
 {
-    rt_queue_push(&st->q, &st->batch);
-    rt_queue_free_taken(&st->q);
+    rt_queue_push_items(&st->q, (const void *const *) st->batch,
+                        st->n_batch);
     st->n_batch = 0;
 }
 
 static void
-stream_emit(void *st_, struct ofpbuf *msg)
+stream_emit(void *st_, const struct rt_flow *f)
 {
     struct stream *st = st_;
 
-    ovs_list_push_back(&st->batch, &msg->list_node);
-    if (++st->n_batch >= 256) {
+    st->batch[st->n_batch++] = f;
+    if (st->n_batch >= STREAM_BATCH) {
         stream_flush(st);
     }
 }

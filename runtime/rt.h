@@ -27,12 +27,16 @@
  *                external_ids:iface-id) and their ofports;
  *   rt-flows.c   flow tables keyed by (table, priority, match), building
  *                the desired table from the pipeline, and the diff;
+ *   rt-parse.c   the pipeline's flow text made into matches and actions
+ *                for a build (what parse_ofp_flow_mod_str() makes of it,
+ *                a few times faster);
  *   rt-switch.c  the OpenFlow side, per bridge: connections to its
  *                management socket, meter, audit, packet-ins;
  *   rt-sync.c    syncing a bridge: read-back, build (or digests),
  *                diff, bundle; several bridges at once in threads;
  *   rt-queue.c   flow mods passed from the thread building them to the
- *                threads sending them (a first load streams);
+ *                threads sending them (a first load streams: flows,
+ *                encoded by the senders);
  *   rt-bundle.c  one atomic bundle in two round trips;
  *   rt-bulk.c    loading a bridge with none of our flows over several
  *                connections, behind a guard flow;
@@ -68,22 +72,36 @@ struct vconn;
 struct ds;
 struct ofp_header;
 struct ofpbuf;
+struct rt_flow;
+struct pipe_flow;
+struct minimatch;
+struct ofpact;
 
 /* --- Flow mods from one thread to others (rt-queue.c) ---------------- */
 
 /* Flow mods (struct ofpbuf, one OpenFlow message each) on their way from
- * a producer to one or more consumers, each message to one consumer. */
+ * a producer to one or more consumers, each message to one consumer.  A
+ * queue of items (rt_queue_init_items()) carries pointers instead, which
+ * rt_queue_pop() encodes into messages in the consumer's thread: a first
+ * load hands over its flows, and the threads that send them, not the one
+ * that builds them, spend the time encoding them. */
 struct rt_queue {
     struct ovs_mutex mutex;
     pthread_cond_t cond;
     struct ovs_list msgs;       /* Owned. */
     struct ovs_list taken;      /* Owned: given back by rt_queue_done(). */
-    size_t n;                   /* Messages in 'msgs'. */
+    size_t n;                   /* Messages in 'msgs', or items. */
     size_t max;                 /* rt_queue_push() waits while 'n' is
                                  * this much (0: never). */
     bool closed;                /* No more will come. */
     bool aborted;               /* Consumers are to give up. */
     bool no_consumers;          /* None is left to take anything. */
+
+    /* A queue of items: a ring of 'max' pointers, not owned, the oldest
+     * at 'head', and what makes one into a message. */
+    const void **items;
+    size_t head;
+    struct ofpbuf *(*encode)(const void *item);
 };
 
 /* Initializes an empty queue; rt_queue_push() waits while it holds 'max'
@@ -98,6 +116,17 @@ void rt_queue_destroy(struct rt_queue *);
 /* Appends 'msgs' (taken: the list is left empty), first waiting while
  * the queue holds its maximum, if it has one and consumers are left. */
 void rt_queue_push(struct rt_queue *, struct ovs_list *msgs);
+/* Initializes an empty queue of items, for which rt_queue_pop() calls
+ * 'encode' (in the consumer's thread) to make each taken item into a
+ * message the consumer owns; rt_queue_push_items() waits while it holds
+ * 'max' (> 0) items. */
+void rt_queue_init_items(struct rt_queue *, size_t max,
+                         struct ofpbuf *(*encode)(const void *item));
+/* Appends the 'n' (<= max) pointers in 'items' (the caller keeps the array;
+ * the items must live until the consumers are done), first waiting until
+ * there is room for them, if consumers are left. */
+void rt_queue_push_items(struct rt_queue *, const void *const *items,
+                         size_t n);
 /* Says that no consumer is left (they returned): rt_queue_push() waits no
  * more.  Whoever runs the consumers calls it once they are done. */
 void rt_queue_no_consumers(struct rt_queue *);
@@ -105,12 +134,14 @@ void rt_queue_no_consumers(struct rt_queue *);
  * drop what they took (rt_queue_pop() returns ECANCELED from then on). */
 void rt_queue_close(struct rt_queue *, bool abort);
 /* Blocks until there is something to take; moves up to 'max' messages
- * to 'out' (the caller owns them) and returns 0.  Returns EOF once the
+ * to 'out' (the caller owns them; from a queue of items, the messages
+ * encoded from up to 'max' items) and returns 0.  Returns EOF once the
  * queue is closed and empty, ECANCELED once aborted. */
 int rt_queue_pop(struct rt_queue *, struct ovs_list *out, size_t max);
 /* Gives back messages a consumer took and is done with (taken: the list is
  * left empty), for rt_queue_free_taken() or rt_queue_destroy() to free in
- * the producer's thread. */
+ * the producer's thread; with a queue of items, the consumer made them
+ * and frees them here. */
 void rt_queue_done(struct rt_queue *, struct ovs_list *msgs);
 /* Frees what consumers gave back so far.  Only in the producer's thread
  * (see rt-queue.c). */
@@ -149,6 +180,27 @@ int rt_bundle_transact(struct vconn *, struct rt_queue *q,
  * Stores the number of connections used in '*n_conns'. */
 int rt_bulk_load(struct vconn *ctl, const char *target, struct rt_queue *q,
                  struct ovs_list *errors, size_t *n_conns);
+
+/* --- The pipeline's flow text, parsed (rt-parse.c) ------------------- */
+
+/* Remembers, for one build, what the keywords of the matches are and the
+ * actions of the texts met so far. */
+struct rt_parser;
+
+struct rt_parser *rt_parser_create(void);
+/* Frees 'p' (NULL is fine). */
+void rt_parser_destroy(struct rt_parser *p);
+/* Makes pipeline flow 'pf''s match and actions into '*match' (initialized
+ * here) and '*ofpacts' ('*ofpacts_len' bytes, malloc'd), what
+ * parse_ofp_flow_mod_str() makes of its ovs-ofctl line; the caller owns
+ * both.  'pf''s text must live as long as 'p' (actions are remembered by
+ * it).  Returns 0; EINVAL with a malloc'd message in '*errorp' if OVS
+ * refuses the text (nothing else to free); or EOPNOTSUPP if the match has
+ * a keyword the parser leaves to parse_ofp_flow_mod_str() (flags, a
+ * subfield, "eth"; none of the pipeline's). */
+int rt_parse_flow(struct rt_parser *p, const struct pipe_flow *pf,
+                  struct minimatch *match, struct ofpact **ofpacts,
+                  size_t *ofpacts_len, char **errorp);
 
 /* --- Flow tables (rt-flows.c) ---------------------------------------- */
 
@@ -201,8 +253,10 @@ struct rt_build_sink {
      * built so far and the rest as they come, passed to emit(); asked no
      * more after that. */
     bool (*ready)(void *aux, size_t n_expected);
-    /* Takes 'msg', a flow mod adding one flow of the table. */
-    void (*emit)(void *aux, struct ofpbuf *msg);
+    /* Takes one flow of the table, to be sent as an add (see
+     * rt_flow_encode_add()); the flow stays the table's and lives as long
+     * as the table is left alone after the build. */
+    void (*emit)(void *aux, const struct rt_flow *);
     void *aux;
 };
 
@@ -219,6 +273,10 @@ struct rt_build_sink {
  * 'sink' (see struct rt_build_sink); returns how many it took in
  * '*n_emitted'.  Returns NULL, or a malloc'd error naming a flow OVS
  * refused to parse (a bug); 'out' is then incomplete. */
+/* Returns a new flow mod adding 'flow' (a const struct rt_flow *), for
+ * a queue of items (rt_queue_init_items()).  The caller owns it. */
+struct ofpbuf *rt_flow_encode_add(const void *flow);
+
 char *rt_table_build(struct rt_table *out, const struct model *m,
                      const struct topo_bridge *br,
                      const unsigned int *ofports, const bool *only,

@@ -27,17 +27,19 @@ if [ "$rc" != 0 ]; then
     done
 fi
 
-# The unit, golden and fuzz-replay suites once more under ASan + UBSan.
+# The unit, golden, fuzz-replay and flow parser suites once more under
+# ASan + UBSan.
 asan=${BUILDDIR_ASAN:-$top/build-asan}
 mkdir -p "$asan"
 ( cd "$asan" &&
   { [ -f Makefile ] || "$top/configure" --enable-sanitizers >/dev/null; } &&
   make -j"$(nproc)" >/dev/null &&
   make check TESTS="tests/unit/unit-tests tests/golden-check.sh \
-       tests/golden-flows.sh tests/fuzz/fuzz-replay.sh" ) > "$builddir/asan.log" 2>&1
+       tests/golden-flows.sh tests/fuzz/fuzz-replay.sh \
+       tests/flowd-parse.sh" ) > "$builddir/asan.log" 2>&1
 asan_rc=$?
 if [ "$asan_rc" = 0 ]; then
-    echo "sanitizers (ASan + UBSan): unit, golden and fuzz-replay suites pass"
+    echo "sanitizers (ASan + UBSan): unit, golden, fuzz-replay and flow parser suites pass"
     pass=$((${pass:-0} + 1))
 else
     echo "sanitizers (ASan + UBSan): FAILED"; tail -40 "$builddir/asan.log"

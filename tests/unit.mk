@@ -1,4 +1,5 @@
-# tests/unit.mk -- the CUnit unit tests (tests/unit/).
+# tests/unit.mk -- the CUnit unit tests (tests/unit/), and the test of
+# ovs-flowd's flow parser (tests/flowd/test-parse.c).
 check_PROGRAMS += tests/unit/unit-tests
 tests_unit_unit_tests_SOURCES = \
 	tests/unit/unit.h tests/unit/unit-main.c \
@@ -9,3 +10,16 @@ tests_unit_unit_tests_CPPFLAGS = $(AM_CPPFLAGS) $(CUNIT_CFLAGS)
 tests_unit_unit_tests_LDADD = compiler/libflowc.a lib/libflowcutil.a \
 	$(JANSSON_LIBS) $(CUNIT_LIBS)
 TESTS += tests/unit/unit-tests
+
+# ovs-flowd's parser of the pipeline's text equals libopenvswitch's
+# (no switch needed).
+check_PROGRAMS += tests/flowd/test-parse
+tests_flowd_test_parse_SOURCES = tests/flowd/test-parse.c \
+	runtime/rt-parse.c runtime/rt.h
+tests_flowd_test_parse_CPPFLAGS = $(AM_CPPFLAGS) $(OVS_CFLAGS) \
+	-I$(srcdir)/runtime
+EXTRA_tests_flowd_test_parse_DEPENDENCIES = lib/libopenvswitch-flowc.a
+tests_flowd_test_parse_LDADD = compiler/libflowc.a lib/libflowcutil.a \
+	$(JANSSON_LIBS) $(OVS_LIBS) $(LIBNL_LIBS)
+TESTS += tests/flowd-parse.sh
+EXTRA_DIST += tests/flowd-parse.sh

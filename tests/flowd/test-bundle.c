@@ -13,7 +13,8 @@
  *     rt-sync.c): a bundle and a load commit everything once the queue
  *     is closed; aborted half-way, they commit nothing (ECANCELED), and
  *     the load leaves no flow of ours and no guard; a producer held by a
- *     full queue goes on once its consumers are gone.
+ *     full queue goes on once its consumers are gone; a queue of items
+ *     hands them out encoded, in order.
  *
  * Usage: test-bundle TARGET [EMPTY-TARGET] (e.g. unix:.../br.mgmt).  Uses
  * table 200 of TARGET's bridge and removes what it added; EMPTY-TARGET's
@@ -27,6 +28,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "byte-order.h"
 #include "openvswitch/list.h"
@@ -184,35 +186,48 @@ sender_main(void *s_)
     return NULL;
 }
 
+/* The encoder of the streams' queues: the items are messages already
+ * encoded, the consumer takes a copy (as rt_flow_encode_add() gives it a
+ * new message). */
+static struct ofpbuf *
+copy_msg(const void *msg)
+{
+    return ofpbuf_clone(msg);
+}
+
 /* Feeds 'msgs' (taken) to a sender over 'vconn' (and 'target', if
- * nonnull) in batches of 100, 2 ms apart, so that the sender waits for
- * them; then closes the queue, aborting it instead once half is sent if
- * 'abort'.  Returns the sender's result. */
+ * nonnull) through a queue of items, as rt-sync.c feeds a first load, in
+ * batches of 100, 2 ms apart, so that the sender waits for them; then
+ * closes the queue, aborting it instead once half is sent if 'abort'.
+ * Returns the sender's result. */
 static int
 stream(struct vconn *vconn, const char *target, struct ovs_list *msgs,
        bool abort, size_t *n_errors, size_t *n_conns)
 {
     struct sender s = { .vconn = vconn, .target = target };
     size_t n = ovs_list_size(msgs);
+    const struct ofpbuf **items = xmalloc(n * sizeof *items);
+    const struct ofpbuf *msg;
+    size_t i = 0;
 
-    rt_queue_init(&s.q, 150);       /* The producer waits, too. */
+    LIST_FOR_EACH (msg, list_node, msgs) {
+        items[i++] = msg;
+    }
+    rt_queue_init_items(&s.q, 150, copy_msg);   /* The producer waits. */
     s.thread = ovs_thread_create("sender", sender_main, &s);
-    for (size_t i = 0; !ovs_list_is_empty(msgs); i++) {
-        struct ovs_list batch = OVS_LIST_INITIALIZER(&batch);
-
-        if (abort && i * 100 >= n / 2) {
+    for (i = 0; i < n; i += 100) {
+        if (abort && i >= n / 2) {
             break;
         }
-        for (int k = 0; k < 100 && !ovs_list_is_empty(msgs); k++) {
-            ovs_list_push_back(&batch, ovs_list_pop_front(msgs));
-        }
-        rt_queue_push(&s.q, &batch);
+        rt_queue_push_items(&s.q, (const void *const *) &items[i],
+                            MIN(100, n - i));
         xnanosleep(2 * 1000 * 1000);
     }
     rt_queue_close(&s.q, abort);
     xpthread_join(s.thread, NULL);
     rt_queue_destroy(&s.q);
     ofpbuf_list_delete(msgs);
+    free(items);
     *n_errors = s.n_errors;
     *n_conns = s.n_conns;
     return s.error;
@@ -325,18 +340,20 @@ quitter_main(void *q_)
 
 /* The queue alone: a producer held by a full queue goes on once no
  * consumer is left (a sender whose connection broke), and what the
- * consumer gave back and what was left are freed. */
+ * consumer gave back and what was left are freed; the same with a queue
+ * of items, whose consumer gets its items encoded, in order. */
 static void
 test_queue(void)
 {
+    struct ovs_list batch = OVS_LIST_INITIALIZER(&batch);
+    struct ovs_list msgs = OVS_LIST_INITIALIZER(&msgs);
+    const struct ofpbuf *items[100];
     struct rt_queue q;
     pthread_t quitter;
 
     rt_queue_init(&q, 100);
     quitter = ovs_thread_create("quitter", quitter_main, &q);
     for (int i = 0; i < 10; i++) {
-        struct ovs_list batch = OVS_LIST_INITIALIZER(&batch);
-
         add_table200(&batch, 100);
         rt_queue_push(&q, &batch);
     }
@@ -345,6 +362,49 @@ test_queue(void)
           "once its consumer is gone (900 left)");
     rt_queue_close(&q, false);
     rt_queue_destroy(&q);
+
+    add_table200(&msgs, 100);
+    int k = 0;
+    const struct ofpbuf *msg;
+    LIST_FOR_EACH (msg, list_node, &msgs) {
+        items[k++] = msg;
+    }
+    rt_queue_init_items(&q, 60, copy_msg);
+    rt_queue_push_items(&q, (const void *const *) items, 50);
+    bool same = rt_queue_pop(&q, &batch, 30) == 0
+                && ovs_list_size(&batch) == 30 && q.n == 20;
+    rt_queue_push_items(&q, (const void *const *) &items[50], 40);
+    same &= rt_queue_pop(&q, &batch, 100) == 0 && q.n == 0
+            && ovs_list_size(&batch) == 90;
+    k = 0;
+    LIST_FOR_EACH (msg, list_node, &batch) {
+        same &= (msg != items[k] && msg->size == items[k]->size
+                 && !memcmp(msg->data, items[k]->data, msg->size));
+        k++;
+    }
+    check(same, "queue of items: 90 items taken as copies, in order, "
+          "across the ring's end");
+    rt_queue_done(&q, &batch);
+    check(ovs_list_is_empty(&batch), "queue of items: the consumer frees "
+          "what it took");
+
+    quitter = ovs_thread_create("quitter", quitter_main, &q);
+    for (int i = 0; i < 10; i++) {
+        rt_queue_push_items(&q, (const void *const *) items, 50);
+    }
+    xpthread_join(quitter, NULL);
+    /* Getting here is the test (the producer would wait forever).  The
+     * quitter took the first 50; the next waited for that and were queued
+     * if the quitter was still there then; the rest waited for room until
+     * no consumer was left, and were not queued then. */
+    check(q.n == 0 || q.n == 50, "queue of items: a producer held by a "
+          "full queue goes on once its consumer is gone");
+    rt_queue_close(&q, true);
+    struct ovs_list none = OVS_LIST_INITIALIZER(&none);
+    check(rt_queue_pop(&q, &none, 10) == ECANCELED,
+          "queue of items: aborted, a consumer is told so");
+    rt_queue_destroy(&q);
+    ofpbuf_list_delete(&msgs);
 }
 
 /* Appends 'n' adds of flows to table 200 (not ours: no cookie). */

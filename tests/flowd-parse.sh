@@ -1,0 +1,16 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# flowd-parse.sh -- ovs-flowd's parser of the pipeline's flow text
+# (runtime/rt-parse.c) makes of every flow what libopenvswitch's
+# parse_ofp_flow_mod_str() makes of its line: tests/flowd/test-parse over
+# every example topology, every test topology and a generated bridge of
+# 2500 guests (three flood chunks, IPv4 and IPv6, DHCP, a mirror), plus
+# the parser's own cases (see test-parse.c).  No switch needed.
+set -u
+srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+work=$(mktemp -d /tmp/flowc-parse.XXXXXX)
+trap 'rm -rf "$work"' EXIT INT TERM
+
+python3 "$srcdir/bench/gen-topology.py" 2500 1 > "$work/gen.json" || exit 1
+exec ./tests/flowd/test-parse "$srcdir"/examples/*.json \
+    "$srcdir"/test-topologies/*/topology.json "$work/gen.json"
