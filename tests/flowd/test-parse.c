@@ -65,7 +65,8 @@ same_actions(const struct ofpact *a, size_t a_len, const struct ofpact *b,
     ofpacts_put_openflow_instructions(b, b_len, &wb, OFP15_VERSION);
     ofpacts_format(a, a_len, &fa);
     ofpacts_format(b, b_len, &fb);
-    same = (wa.size == wb.size && !memcmp(wa.data, wb.data, wa.size)
+    same = (wa.size == wb.size
+            && (!wa.size || !memcmp(wa.data, wb.data, wa.size))
             && !strcmp(ds_cstr(&ta), ds_cstr(&tb)));
     ofpbuf_uninit(&wa);
     ofpbuf_uninit(&wb);
