@@ -123,6 +123,15 @@ changed_ports(const struct rt_bridge *b)
     return only;
 }
 
+/* How many flows a stream lets wait for the senders: a build that far
+ * ahead of the switch waits, leaving the CPU to the senders and the
+ * switch. */
+#define STREAM_MAX_QUEUED 16384
+
+/* How many flows are queued at a time (the lock and the wakeup are paid
+ * per batch). */
+#define STREAM_BATCH 256
+
 /* A bridge's first load, streamed (struct rt_build_sink): once the
  * read-back is over and found none of our flows, a sender thread
  * (rt-bundle.c, or rt-bulk.c for a big load) takes the flows through a
@@ -130,14 +139,6 @@ changed_ports(const struct rt_bridge *b)
  * while the last are being parsed.  Nothing is committed before the
  * build ends well: a failed build aborts the queue and the bundles are
  * discarded. */
-/* How many flows a stream lets wait for the switch: a build ahead of the
- * switch waits rather than have the whole load encoded at once. */
-#define STREAM_MAX_QUEUED 16384
-
-/* How many flows are queued at a time (the lock and the wakeup are paid
- * per batch). */
-#define STREAM_BATCH 256
-
 struct stream {
     struct rt_bridge *b;
     bool read_back;             /* This sync reads b's flows back... */
@@ -154,7 +155,6 @@ struct stream {
     struct ovs_list errors;
     size_t n_conns;
 };
-
 
 /* Sends 'q''s 'n' flow mods to 'b' (one bundle, or a bulk load if 'b'
  * holds none of ours and they are many); returns as rt_bundle_transact()
