@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* rt-dump.c -- reads back, digests or counts the flows of ours a switch
- * holds (see rt.h).
+ * holds, and counts the flows of its tables (see rt.h).
  *
  * libopenvswitch's vconn_dump_flows() returns an array of struct
  * ofputil_flow_stats, some 700 bytes each with its struct match: for a
@@ -14,6 +14,7 @@
 #include "rt.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "byte-order.h"
 #include "openvswitch/match.h"
@@ -21,6 +22,7 @@
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-msgs.h"
 #include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofp-table.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
@@ -66,6 +68,46 @@ rt_count_ours(struct vconn *vconn, uint32_t *n)
         *n = as.flow_count;
     }
     ofpbuf_delete(reply);
+    return error;
+}
+
+int
+rt_count_tables(struct vconn *vconn, uint32_t counts[256])
+{
+    struct ovs_list requests = OVS_LIST_INITIALIZER(&requests);
+    struct ovs_list replies;
+    struct ofpbuf *reply;
+    int error;
+
+    ovs_list_push_back(&requests,
+                       &ofpraw_alloc(OFPRAW_OFPST_TABLE_REQUEST,
+                                     vconn_get_version(vconn), 0)->list_node);
+    error = vconn_transact_multipart(vconn, &requests, &replies);
+    if (error) {
+        return error;
+    }
+    memset(counts, 0, 256 * sizeof *counts);
+    LIST_FOR_EACH (reply, list_node, &replies) {
+        struct ofputil_table_features features;
+        struct ofputil_table_stats stats;
+        enum ofptype type;
+        int e;
+
+        if (ofptype_decode(&type, reply->data)
+            || type != OFPTYPE_TABLE_STATS_REPLY) {
+            error = EPROTO;
+            break;
+        }
+        while (!(e = ofputil_decode_table_stats_reply(reply, &stats,
+                                                      &features))) {
+            counts[stats.table_id] = stats.active_count;
+        }
+        if (e != EOF) {
+            error = EPROTO;
+            break;
+        }
+    }
+    ofpbuf_list_delete(&replies);
     return error;
 }
 

@@ -153,6 +153,7 @@ table_insert(struct rt_table *t, struct rt_flow *f)
         return false;
     }
     hmap_insert(&t->flows, &f->node, f->node.hash);
+    t->n_in_table[f->table]++;
     if (t->installed) {
         f->hash = wire_hash(f);
     }
@@ -165,6 +166,7 @@ static void
 table_unindex(struct rt_table *t, struct rt_flow *f)
 {
     hmap_remove(&t->flows, &f->node);
+    t->n_in_table[f->table]--;
     digest_add(&t->digest, &f->hash, -1);
 }
 
@@ -199,6 +201,7 @@ rt_table_clear(struct rt_table *t)
     t->groups = NULL;
     t->n_groups = 0;
     t->digest = OVS_U128_ZERO;
+    memset(t->n_in_table, 0, sizeof t->n_in_table);
 }
 
 void
@@ -390,10 +393,10 @@ rt_table_build(struct rt_table *out, const struct model *m,
                 }
             }
             if (error) {
-                char *e2 = xasprintf("flow \"%s\": %s", text, error);
+                char *msg = xasprintf("flow \"%s\": %s", text, error);
                 free(error);
                 free(f);
-                error = e2;
+                error = msg;
                 break;
             }
         }

@@ -222,6 +222,8 @@ struct rt_table {
      * the same flow read back from a switch). */
     bool installed;
     ovs_u128 digest;
+    uint32_t n_in_table[256];   /* How many of its flows each OpenFlow
+                                 * table holds (the audit compares). */
 };
 
 /* Initializes an empty table, an installed one if 'installed' (see
@@ -260,6 +262,10 @@ struct rt_build_sink {
     void *aux;
 };
 
+/* Returns a new flow mod adding 'flow' (a const struct rt_flow *), for
+ * a queue of items (rt_queue_init_items()).  The caller owns it. */
+struct ofpbuf *rt_flow_encode_add(const void *flow);
+
 /* Makes 'out' the flows of topology bridge 'br' of model 'm', with ports
  * written as the OpenFlow numbers in 'ofports' (indexed like br->ports,
  * 0 = not on the switch: left out).  If 'only' is nonnull (indexed like
@@ -273,10 +279,6 @@ struct rt_build_sink {
  * 'sink' (see struct rt_build_sink); returns how many it took in
  * '*n_emitted'.  Returns NULL, or a malloc'd error naming a flow OVS
  * refused to parse (a bug); 'out' is then incomplete. */
-/* Returns a new flow mod adding 'flow' (a const struct rt_flow *), for
- * a queue of items (rt_queue_init_items()).  The caller owns it. */
-struct ofpbuf *rt_flow_encode_add(const void *flow);
-
 char *rt_table_build(struct rt_table *out, const struct model *m,
                      const struct topo_bridge *br,
                      const unsigned int *ofports, const bool *only,
@@ -314,6 +316,11 @@ int rt_dump_ours(struct vconn *, struct rt_table *out);
  * aggregate-statistics request, nothing dumped); stores the count in
  * '*n' and returns 0, or returns an errno value. */
 int rt_count_ours(struct vconn *, uint32_t *n);
+/* Has the switch at 'vconn' say how many flows each of its tables holds,
+ * ours or not (one table-statistics request: the switch keeps the
+ * counts, it looks at no flow); stores them in 'counts' (0 for a table
+ * it does not have) and returns 0, or returns an errno value. */
+int rt_count_tables(struct vconn *, uint32_t counts[256]);
 /* Reads the flows of ours the switch at 'vconn' holds without keeping
  * them: stores in '*digest' the digest an installed table of them would
  * have (struct rt_table) and in '*n' their number.  Returns 0 or an
@@ -447,6 +454,11 @@ struct rt_bridge {
                                  * refusals go on; 0 after a success. */
     long long int next_audit;   /* When to count our flows on the switch
                                  * again (rt_switch_set_audit()). */
+    bool audit_known;           /* 'audit_others' holds, for each table,
+                                 * how many flows of others the switch
+                                 * held when an audit last counted ours
+                                 * and found what was installed. */
+    int64_t audit_others[256];
     long long int next_verify;  /* When to digest them (set after each
                                  * read-back; rt_switch_set_verify())... */
     bool need_verify;           /* ...which is due. */

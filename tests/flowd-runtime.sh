@@ -29,8 +29,9 @@
 #     off, and the flows heal once the cause is gone; a bundle with one
 #     message refused on arrival commits nothing (tests/flowd/test-bundle);
 #   - flows deleted or added behind ovs-flowd's back: the audit notices
-#     and resyncs; a flow modified in place: the verification's digest
-#     notices;
+#     and resyncs; a flow of someone else's costs one count of ours, the
+#     audits after it go by the tables' counts; a flow modified in place:
+#     the verification's digest notices;
 #   - an empty bridge (the first sync, after ovs-vswitchd's restart) is
 #     loaded over several connections behind a guard flow (--bulk-load=1
 #     here, so that every such load in this test takes that path; the
@@ -505,6 +506,23 @@ wait_for "the verification to restore f2's flow" 10 synced \
     && ok "a flow modified in place: found by its digest, restored with 1 flow mod"
 grep -q "flows of ours are not the .* installed (by their digest)" "$LOG" \
     && ok "the verification says so in the log" || bad "no verification line in the log"
+# (d) A flow of someone else's (another cookie, another table) moves a
+# table's count: the audit has the switch count ours once, finds them as
+# installed and leaves it; the audits after that are told by the tables'
+# counts alone, without the switch going over our flows.
+wait_for "sync before the foreign flow" 10 synced
+m0=$(mods)
+c0=$(flowd coverage/read-counter rt_audit_counted)
+t0=$(flowd coverage/read-counter rt_audit_by_tables)
+ovs-ofctl -O OpenFlow15 add-flow fbr "table=250,priority=5,cookie=0x1234,actions=drop"
+sleep 4.5
+c1=$(flowd coverage/read-counter rt_audit_counted)
+t1=$(flowd coverage/read-counter rt_audit_by_tables)
+[ $((c1 - c0)) = 1 ] && [ $((t1 - t0)) -ge 2 ] && [ "$(mods)" = "$m0" ] \
+    && ovs-ofctl -O OpenFlow15 dump-flows fbr table=250 | grep -q "cookie=0x1234" \
+    && ok "a foreign flow: our flows counted once ($((c1 - c0))), then $((t1 - t0)) audits by the tables' counts alone, nothing sent, the flow left" \
+    || bad "a foreign flow: counted $((c1 - c0)) times, by tables $((t1 - t0)), flow mods $(( $(mods) - m0 ))"
+ovs-ofctl -O OpenFlow15 del-flows fbr "table=250,cookie=0x1234/-1"
 # flowd/status: the audits and the verification that found changes are
 # counted (11a, 11b, 11c: at least 3), and the verifications after the
 # repair found the switch as installed (its time is shown).
