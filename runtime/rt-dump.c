@@ -31,9 +31,10 @@
 VLOG_DEFINE_THIS_MODULE(rt_dump);
 
 /* Returns a request for the flow statistics (or, if 'aggregate', the
- * aggregate statistics) of every flow with our cookie tag. */
+ * aggregate statistics) of every flow with our cookie tag in table
+ * 'table_id' (OFPTT_ALL: every table). */
 static struct ofpbuf *
-ours_request(bool aggregate)
+ours_request(bool aggregate, uint8_t table_id)
 {
     struct ofputil_flow_stats_request fsr = {
         .aggregate = aggregate,
@@ -41,7 +42,7 @@ ours_request(bool aggregate)
         .cookie_mask = htonll(PIPE_COOKIE_OURS_MASK),
         .out_port = OFPP_ANY,
         .out_group = OFPG_ANY,
-        .table_id = 0xff,
+        .table_id = table_id,
     };
 
     match_init_catchall(&fsr.match);
@@ -56,7 +57,7 @@ rt_count_ours(struct vconn *vconn, uint32_t *n)
     enum ofptype type;
     int error;
 
-    error = vconn_transact(vconn, ours_request(true), &reply);
+    error = vconn_transact(vconn, ours_request(true, OFPTT_ALL), &reply);
     if (error) {
         return error;
     }
@@ -79,6 +80,7 @@ rt_count_tables(struct vconn *vconn, uint32_t counts[256])
     struct ofpbuf *reply;
     int error;
 
+    memset(counts, 0, 256 * sizeof *counts);
     ovs_list_push_back(&requests,
                        &ofpraw_alloc(OFPRAW_OFPST_TABLE_REQUEST,
                                      vconn_get_version(vconn), 0)->list_node);
@@ -86,7 +88,6 @@ rt_count_tables(struct vconn *vconn, uint32_t counts[256])
     if (error) {
         return error;
     }
-    memset(counts, 0, 256 * sizeof *counts);
     LIST_FOR_EACH (reply, list_node, &replies) {
         struct ofputil_table_features features;
         struct ofputil_table_stats stats;
@@ -111,15 +112,16 @@ rt_count_tables(struct vconn *vconn, uint32_t counts[256])
     return error;
 }
 
-/* Dumps the flows of ours the switch at 'vconn' holds, passing each to
- * 'each' (with 'aux') as it is decoded; 'fs' and what it points to are
- * valid only during the call.  Returns 0 or an errno value. */
+/* Dumps the flows of ours the switch at 'vconn' holds in table
+ * 'table_id' (OFPTT_ALL: every table), passing each to 'each' (with
+ * 'aux') as it is decoded; 'fs' and what it points to are valid only
+ * during the call.  Returns 0 or an errno value. */
 static int
-dump_ours(struct vconn *vconn,
+dump_ours(struct vconn *vconn, uint8_t table_id,
           void (*each)(const struct ofputil_flow_stats *fs, void *aux),
           void *aux)
 {
-    struct ofpbuf *request = ours_request(false);
+    struct ofpbuf *request = ours_request(false, table_id);
     struct ofpbuf ofpacts;
     ovs_be32 xid;
     int error;
@@ -185,7 +187,7 @@ rt_dump_ours(struct vconn *vconn, struct rt_table *out)
     int error;
 
     rt_table_clear(out);
-    error = dump_ours(vconn, add_to_table, out);
+    error = dump_ours(vconn, OFPTT_ALL, add_to_table, out);
     if (error) {
         rt_table_clear(out);
     }
@@ -194,8 +196,8 @@ rt_dump_ours(struct vconn *vconn, struct rt_table *out)
 
 /* What rt_digest_ours() gathers. */
 struct dump_digest {
-    ovs_u128 digest;
-    size_t n;
+    ovs_u128 *digest;
+    size_t *n;
 };
 
 static void
@@ -203,17 +205,15 @@ add_to_digest(const struct ofputil_flow_stats *fs, void *dd_)
 {
     struct dump_digest *dd = dd_;
 
-    rt_digest_add_stats(&dd->digest, fs);
-    dd->n++;
+    rt_digest_add_stats(dd->digest, fs);
+    ++*dd->n;
 }
 
 int
-rt_digest_ours(struct vconn *vconn, ovs_u128 *digest, size_t *n)
+rt_digest_ours(struct vconn *vconn, uint8_t table_id, ovs_u128 *digest,
+               size_t *n)
 {
-    struct dump_digest dd = { .digest = OVS_U128_ZERO };
-    int error = dump_ours(vconn, add_to_digest, &dd);
+    struct dump_digest dd = { .digest = digest, .n = n };
 
-    *digest = dd.digest;
-    *n = dd.n;
-    return error;
+    return dump_ours(vconn, table_id, add_to_digest, &dd);
 }

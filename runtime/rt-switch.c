@@ -384,8 +384,8 @@ audit(struct rt_bridge *b)
     const struct rt_table *installed = &b->installed;
     int64_t others[256];
     uint32_t counts[256];
+    int tables_error, error;
     uint32_t n;
-    int error;
 
     if (!b->ctl || !b->in_db || !b->in_sync || b->need_dump
         || b->need_sync) {
@@ -398,15 +398,16 @@ audit(struct rt_bridge *b)
         return;
     }
     rt_switch_schedule_audit(b);
-    error = rt_count_tables(b->ctl, counts);
-    if (error) {
-        rt_switch_disconnect(b, ovs_strerror(error));
+    tables_error = rt_count_tables(b->ctl, counts);
+    if (tables_error && tables_error != EPROTO) {
+        rt_switch_disconnect(b, ovs_strerror(tables_error));
         return;
     }
     for (size_t i = 0; i < 256; i++) {
         others[i] = (int64_t) counts[i] - installed->n_in_table[i];
     }
-    if (b->audit_known && !memcmp(others, b->audit_others, sizeof others)) {
+    if (!tables_error && b->audit_known
+        && !memcmp(others, b->audit_others, sizeof others)) {
         COVERAGE_INC(rt_audit_by_tables);
         return;
     }
@@ -422,9 +423,10 @@ audit(struct rt_bridge *b)
         b->need_dump = true;
         b->n_tampered++;
     } else {
-        /* The flows of others changed, or the first audit. */
+        /* The flows of others changed, or the first audit; a switch
+         * without table statistics (EPROTO) always has ours counted. */
         memcpy(b->audit_others, others, sizeof others);
-        b->audit_known = true;
+        b->audit_known = !tables_error;
     }
 }
 

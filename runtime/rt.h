@@ -319,13 +319,16 @@ int rt_count_ours(struct vconn *, uint32_t *n);
 /* Has the switch at 'vconn' say how many flows each of its tables holds,
  * ours or not (one table-statistics request: the switch keeps the
  * counts, it looks at no flow); stores them in 'counts' (0 for a table
- * it does not have) and returns 0, or returns an errno value. */
+ * it does not have) and returns 0, or returns an errno value: EPROTO if
+ * the switch answered with anything but table statistics. */
 int rt_count_tables(struct vconn *, uint32_t counts[256]);
-/* Reads the flows of ours the switch at 'vconn' holds without keeping
- * them: stores in '*digest' the digest an installed table of them would
- * have (struct rt_table) and in '*n' their number.  Returns 0 or an
- * errno value. */
-int rt_digest_ours(struct vconn *, ovs_u128 *digest, size_t *n);
+/* Reads the flows of ours the switch at 'vconn' holds in table
+ * 'table_id' (OFPTT_ALL: every table) without keeping them: adds to
+ * '*digest' their part of the digest an installed table of them would
+ * have (struct rt_table) and to '*n' their number.  Returns 0 or an errno
+ * value. */
+int rt_digest_ours(struct vconn *, uint8_t table_id, ovs_u128 *digest,
+                   size_t *n);
 
 /* What one rt_table_diff() sent: the desired flows it added or modified
  * and the installed flows it deleted (pointers into the two tables, which
