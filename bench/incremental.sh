@@ -149,6 +149,7 @@ for _ in range(20):
     s.close()
 PY
     kill "$(cat "$work/flowd.pid")"; sleep 0.5
+    [ -n "${BENCH_KEEP_LOGS:-}" ] && cp "$log" "$BENCH_KEEP_LOGS.inc$held"
     # What adding a port costs ovs-vswitchd itself, with no controller:
     # its CPU time (utime + stime) over 5 ports added one by one, each
     # once ovs-vswitchd has applied the last, per port.
