@@ -31,7 +31,8 @@
 #   - flows deleted or added behind ovs-flowd's back: the audit notices
 #     and resyncs; a flow of someone else's costs one count of ours, the
 #     audits after it go by the tables' counts; a flow modified in place:
-#     the verification's digest notices;
+#     the verification's digest notices, also of a flow with our cookie
+#     in a table without ours (the audit off);
 #   - an empty bridge (the first sync, after ovs-vswitchd's restart) is
 #     loaded over several connections behind a guard flow (--bulk-load=1
 #     here, so that every such load in this test takes that path; the
@@ -689,12 +690,21 @@ ovs-ofctl -O OpenFlow15 del-flows br0 "$ours"
 start_big --bulk-load=0
 big_loaded "one bundle"
 stop_big
-start_big
+start_big --audit-interval=0
 wait_for "the restart after a streamed load" 30 \
     grep -q "bridge br0: the switch holds every flow wanted, nothing sent" "$BIGLOG" \
     && [ "$(ovs-appctl -t "$work/big.ctl" flowd/status | sed -n 's/.*flow mods sent \([0-9]*\).*/\1/p')" = 0 ] \
     && ok "restarted after a streamed load: nothing sent" \
     || bad "the restart after a streamed load sent flow mods"
+# A flow with our cookie in a table where none of ours are, the audit
+# off: the verification (every second here), which dumps every table
+# that holds flows one at a time, finds it and the sync removes it.
+ovs-ofctl -O OpenFlow15 add-flow br0 \
+    "table=250,priority=7,cookie=0xfc00000000000abc,actions=NORMAL"
+wait_for "the verification to remove our cookie's flow from table 250" 15 \
+    sh -c "! ovs-ofctl -O OpenFlow15 dump-flows br0 table=250 | grep -q priority=7" \
+    && grep -q "by their digest" "$BIGLOG" \
+    && ok "a flow of our cookie in a table without ours, no audit: found by the verification, a table at a time, and removed"
 stop_big
 vsctl del-br br0
 
