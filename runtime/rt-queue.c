@@ -5,20 +5,20 @@
  * A bridge's first load used to build every flow, then send them: the
  * two took turns, though building is ovs-flowd's CPU and sending mostly
  * ovs-vswitchd's.  With a queue between them, the flows go out while the
- * rest are still being parsed.  Messages move in batches, so the lock and
- * the wakeup are paid per batch, not per flow, and are freed by the
- * producer's thread: freeing memory another thread is allocating from
- * contends for its malloc arena, which made the build half as slow.  A
- * queue may hold at most so many messages: a producer faster than the
- * switch then waits, holding less memory and leaving the CPU to the
- * switch.
+ * rest are still being parsed.  That queue is a queue of items: it
+ * carries pointers (the flows) in a ring and encodes them as they are
+ * taken, outside the lock: encoding was a sixth of the build's time, and
+ * the build is what a first load waits for; the consumers, each a thread
+ * of its own, mostly wait for the switch.  Items move in batches, so the
+ * lock and the wakeup are paid per batch, not per flow.  The queue holds
+ * at most so many: a producer faster than the switch then waits,
+ * leaving the CPU to the senders and the switch.  The messages are made
+ * in the consumer's thread and freed there: freeing memory another
+ * thread is allocating from contends for its malloc arena.
  *
- * A queue of items carries pointers (a first load's flows) in a ring
- * and encodes them as they are taken, outside the lock: encoding was a
- * sixth of the build's time, and the build is what a first load waits
- * for; the consumers, each a thread of its own, mostly wait for the
- * switch.  The messages are then made in the consumer's thread and
- * freed there. */
+ * A queue of messages carries flow mods already encoded (a diff's).  The
+ * consumers give them back (rt_queue_done()) and rt_queue_destroy(), in
+ * the producer's thread, frees them, for the same reason. */
 #include <config.h>
 
 #include "rt.h"
@@ -140,17 +140,6 @@ rt_queue_done(struct rt_queue *q, struct ovs_list *msgs)
     ovs_mutex_lock(&q->mutex);
     ovs_list_push_back_all(&q->taken, msgs);
     ovs_mutex_unlock(&q->mutex);
-}
-
-void
-rt_queue_free_taken(struct rt_queue *q)
-{
-    struct ovs_list taken = OVS_LIST_INITIALIZER(&taken);
-
-    ovs_mutex_lock(&q->mutex);
-    ovs_list_push_back_all(&taken, &q->taken);
-    ovs_mutex_unlock(&q->mutex);
-    ofpbuf_list_delete(&taken);
 }
 
 /* Encodes up to 'max' items of 'q' into 'out'; 'q''s mutex is held, and

@@ -139,13 +139,9 @@ void rt_queue_close(struct rt_queue *, bool abort);
  * queue is closed and empty, ECANCELED once aborted. */
 int rt_queue_pop(struct rt_queue *, struct ovs_list *out, size_t max);
 /* Gives back messages a consumer took and is done with (taken: the list is
- * left empty), for rt_queue_free_taken() or rt_queue_destroy() to free in
- * the producer's thread; with a queue of items, the consumer made them
- * and frees them here. */
+ * left empty), for rt_queue_destroy() to free in the producer's thread;
+ * with a queue of items, the consumer made them and frees them here. */
 void rt_queue_done(struct rt_queue *, struct ovs_list *msgs);
-/* Frees what consumers gave back so far.  Only in the producer's thread
- * (see rt-queue.c). */
-void rt_queue_free_taken(struct rt_queue *);
 
 /* --- One bundle (rt-bundle.c) ---------------------------------------- */
 
