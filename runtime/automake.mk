@@ -6,6 +6,7 @@ ovs_flowd_SOURCES = \
 	runtime/ovs-flowd.c \
 	runtime/rt-ovsdb.c \
 	runtime/rt-switch.c \
+	runtime/rt-work.c \
 	runtime/rt-sync.c \
 	runtime/rt-queue.c \
 	runtime/rt-bundle.c \

@@ -234,8 +234,9 @@ find_rt_bridge(struct flowd *fd, const char *name)
     return NULL;
 }
 
-/* While bridges sync in threads of their own, the main thread keeps the
- * OVSDB connection going (the IDL is touched by nothing else then). */
+/* While the main thread waits for the bridges' threads to be done
+ * (rt_work_finish()), it keeps the OVSDB connection going (the IDL is
+ * touched by nothing else). */
 static void
 idl_run(void *idl)
 {
@@ -254,6 +255,10 @@ apply_topology(struct flowd *fd, struct topo *t)
 {
     struct model *m = model_build(t);
     struct rt_bridge *b;
+
+    /* The bridges' threads read the model, the topology and the ports'
+     * ofports that change here. */
+    rt_work_finish(&fd->bridges, idl_run, idl_wait, fd->idl);
 
     /* Bridges that left the topology are no longer managed: their last
      * flows stay on the switch (fail-secure, see ovs-flowd(8)) and
@@ -351,6 +356,9 @@ cmd_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_put_format(&s, "topology: %s (%"PRIu64" reloads, %"PRIu64
                   " rejected)\n", fd->topo_file, fd->n_reloads,
                   fd->n_reload_failures);
+    /* What a busy bridge's thread is changing is told once it is done
+     * (seconds, for a read-back of millions of flows). */
+    rt_work_finish(&fd->bridges, idl_run, idl_wait, fd->idl);
     ds_put_format(&s, "ovsdb: %s (%s)\n", db_remote,
                   ovsdb_idl_is_connected(fd->idl) ? "connected"
                   : "not connected");
@@ -463,6 +471,7 @@ cmd_dump(struct unixctl_conn *conn, int argc OVS_UNUSED,
         unixctl_command_reply_error(conn, "no such bridge in the topology");
         return;
     }
+    rt_work_finish(&fd->bridges, idl_run, idl_wait, fd->idl);
     rt_table_format(rt_bridge_desired(b), &s);
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
@@ -562,7 +571,15 @@ main(int argc, char *argv[])
             fd.next_stat = time_msec() + 1000;
         }
 
-        if (ovsdb_idl_get_seqno(fd.idl) != fd.idl_seqno || fd.ovsdb_dirty) {
+        /* A bridge whose thread is done is bound again if OVSDB changed
+         * meanwhile. */
+        bool rebind = false;
+        rt_work_reap(&fd.bridges);
+        HMAP_FOR_EACH (b, node, &fd.bridges) {
+            rebind |= b->rebind && !rt_bridge_busy(b);
+        }
+        if (ovsdb_idl_get_seqno(fd.idl) != fd.idl_seqno || fd.ovsdb_dirty
+            || rebind) {
             fd.idl_seqno = ovsdb_idl_get_seqno(fd.idl);
             fd.ovsdb_dirty = rt_ovsdb_run(fd.idl, fd.topo, &fd.bridges,
                                           &fd.ovsdb_opt);
@@ -573,13 +590,15 @@ main(int argc, char *argv[])
         }
 
         HMAP_FOR_EACH (b, node, &fd.bridges) {
-            rt_switch_run(b, fd.topo,
-                          !ovsdb_idl_has_ever_connected(fd.idl));
+            if (!rt_bridge_busy(b)) {
+                rt_switch_run(b, fd.topo,
+                              !ovsdb_idl_has_ever_connected(fd.idl));
+            }
         }
-        rt_sync_all(&fd.bridges, fd.model, idl_run, idl_wait,
-                           fd.idl);
+        rt_work_run(&fd.bridges, fd.model);
         HMAP_FOR_EACH_SAFE (b, next, node, &fd.bridges) {
-            if (!b->br && !rt_table_count(&b->installed) && !b->need_dump) {
+            if (!b->br && !rt_bridge_busy(b)
+                && !rt_table_count(&b->installed) && !b->need_dump) {
                 hmap_remove(&fd.bridges, &b->node);
                 rt_bridge_destroy(b);
             }
@@ -593,8 +612,11 @@ main(int argc, char *argv[])
             poll_immediate_wake();
         }
         HMAP_FOR_EACH (b, node, &fd.bridges) {
-            rt_switch_wait(b);
+            if (!rt_bridge_busy(b)) {
+                rt_switch_wait(b);
+            }
         }
+        rt_work_wait();
         if (taps) {
             rt_taps_wait(taps);
         }
@@ -602,6 +624,7 @@ main(int argc, char *argv[])
     }
 
     struct rt_bridge *b;
+    rt_work_finish(&fd.bridges, NULL, NULL, NULL);
     HMAP_FOR_EACH_POP (b, node, &fd.bridges) {
         rt_bridge_destroy(b);
     }

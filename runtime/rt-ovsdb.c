@@ -211,6 +211,7 @@ bind_ports(struct rt_bridge *b, const struct ovsrec_bridge *br)
     const struct topo_port **taken_by;
     bool changed = !b->in_db;
 
+    b->rebind = false;
     index_topology(b);
     found = xcalloc(b->br->n_ports + 1, sizeof *found);
     taken_by = xcalloc(b->br->n_ports + 1, sizeof *taken_by);
@@ -328,8 +329,9 @@ follow_ofports(const struct ovsdb_idl *idl, struct hmap *rt_bridges)
             continue;
         }
         HMAP_FOR_EACH (b, node, rt_bridges) {
-            size_t i = b->in_db && b->bind_br == b->br
-                       ? port_bound_to(b, iface) : SIZE_MAX;
+            size_t i = (b->in_db && b->bind_br == b->br
+                        && !rt_bridge_busy(b)
+                        ? port_bound_to(b, iface) : SIZE_MAX);
             if (i != SIZE_MAX && set_binding(b, i, iface, RT_BOUND, NULL)) {
                 b->need_sync = true;
             }
@@ -428,6 +430,11 @@ rt_ovsdb_run(struct ovsdb_idl *idl, const struct topo *t,
     HMAP_FOR_EACH (b, node, rt_bridges) {
         const struct ovsrec_bridge *br = b->br ? find_bridge(idl, b->name)
                                                : NULL;
+        if (rt_bridge_busy(b)) {
+            /* Its thread reads its ofports: bound once it is done. */
+            b->rebind = true;
+            continue;
+        }
         if (!br) {
             if (b->in_db) {
                 VLOG_WARN("bridge %s is not in OVSDB", b->name);
@@ -435,7 +442,7 @@ rt_ovsdb_run(struct ovsdb_idl *idl, const struct topo *t,
             b->in_db = false;
             continue;
         }
-        if (full || !b->in_db || b->bind_br != b->br) {
+        if (full || !b->in_db || b->bind_br != b->br || b->rebind) {
             VLOG_DBG("bridge %s: binding its %"PRIuSIZE" ports", b->name,
                      b->br->n_ports);
             bind_ports(b, br);

@@ -363,8 +363,8 @@ rt_switch_schedule_verify(struct rt_bridge *b)
  * many flows of ours as ovs-flowd installed, someone deleted or added
  * some behind its back (`ovs-ofctl del-flows`, a meter deleted with the
  * flows that use it, a stale replace-flows): read back and sync.  Every
- * 'verify_ms', the flows are dumped and digested as well (in rt-sync.c's
- * threads, see rt_sync_all()): a flow modified in place keeps the
+ * 'verify_ms', the flows are dumped and digested as well (in a thread of
+ * rt-work.c's, see rt_sync_bridge()): a flow modified in place keeps the
  * count.
  *
  * Counting ours is an aggregate over every flow of ours, which costs

@@ -4,8 +4,10 @@
  * table (or tell from the digests of the last sync that nothing changed,
  * rt-digest.c), diff, and send the difference in one atomic bundle
  * (rt-bundle.c) or, to a bridge that holds none of our flows, over
- * several connections (rt-bulk.c).  Several bridges sync at once, one
- * thread each.  The connections themselves are rt-switch.c's. */
+ * several connections (rt-bulk.c); and verify, now and then, that the
+ * switch still holds what was installed.  rt-work.c runs this for
+ * several bridges at once, one thread each.  The connections themselves
+ * are rt-switch.c's. */
 #include <config.h>
 
 #include "rt.h"
@@ -14,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "latch.h"
 #include "model.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
@@ -543,15 +544,6 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     ds_destroy(&how);
 }
 
-/* Whether 'b' has a dump, a sync or a verification to do now. */
-static bool
-work_due(const struct rt_bridge *b)
-{
-    return (b->br && b->ctl && b->in_db     /* Not before the ofports are. */
-            && (b->need_dump || b->need_sync || b->need_verify)
-            && !(b->need_dump && b->retry_ms && time_msec() < b->retry_at));
-}
-
 /* Dumps and digests the flows of ours on b's switch: if they are not what
  * was installed, someone modified some behind ovs-flowd's back (the
  * audit's count does not see a flow changed in place): sets need_dump.
@@ -601,11 +593,8 @@ verify_bridge(struct rt_bridge *b)
     }
 }
 
-/* Reads back and syncs 'b': the part of a bridge's run that talks at
- * length to its switch.  Touches only 'b' (and reads 'm'), so it runs for
- * several bridges at once in threads of their own. */
-static void
-bridge_work(struct rt_bridge *b, const struct model *m)
+void
+rt_sync_bridge(struct rt_bridge *b, const struct model *m)
 {
     struct readback rb;
 
@@ -622,90 +611,4 @@ bridge_work(struct rt_bridge *b, const struct model *m)
     } else if (b->need_sync) {
         sync_bridge(b, m, NULL);
     }
-}
-
-struct work {
-    struct rt_bridge *b;
-    const struct model *m;
-    pthread_t thread;
-    struct latch *done;         /* Set when this work is done. */
-    bool finished;              /* Written by the thread, read after
-                                 * 'done' is seen set. */
-};
-
-static void *
-work_thread(void *w_)
-{
-    struct work *w = w_;
-
-    bridge_work(w->b, w->m);
-    __atomic_store_n(&w->finished, true, __ATOMIC_RELEASE);
-    latch_set(w->done);
-    return NULL;
-}
-
-/* Whether 'b''s work is more than a small incremental update. */
-static bool
-work_is_big(const struct rt_bridge *b)
-{
-    return (b->need_dump || b->need_verify || !b->in_sync
-            || !b->built_ofports);
-}
-
-void
-rt_sync_all(struct hmap *bridges, const struct model *m,
-                   void (*idle)(void *aux), void (*idle_wait)(void *aux),
-                   void *aux)
-{
-    struct work *works = xmalloc(hmap_count(bridges) * sizeof *works);
-    struct rt_bridge *b;
-    struct latch done;
-    size_t n = 0;
-    bool big = false;
-
-    HMAP_FOR_EACH (b, node, bridges) {
-        if (work_due(b)) {
-            works[n++] = (struct work) { .b = b, .m = m, .done = &done };
-            big |= work_is_big(b);
-        }
-    }
-    if (n == 1 && !big) {
-        bridge_work(works[0].b, m);     /* A port came or went: at once. */
-    } else if (n) {
-        /* One thread a bridge: ovs-vswitchd reads at most 50 messages
-         * from one connection per main-loop iteration, and an iteration
-         * of the userspace datapath costs as much as its ports, so
-         * bridges sent in parallel share the iterations; reading back and
-         * building use both cores.  Meanwhile this thread keeps OVSDB
-         * going ('idle'): its contents arrive while the flows are read
-         * back, and a bundle of minutes does not cost the connection. */
-        latch_init(&done);
-        for (size_t i = 0; i < n; i++) {
-            works[i].thread = ovs_thread_create("sync", work_thread,
-                                                &works[i]);
-        }
-        for (;;) {
-            size_t left = 0;
-
-            latch_poll(&done);
-            for (size_t i = 0; i < n; i++) {
-                left += !__atomic_load_n(&works[i].finished,
-                                         __ATOMIC_ACQUIRE);
-            }
-            if (!left) {
-                break;
-            }
-            if (idle) {
-                idle(aux);
-                idle_wait(aux);
-            }
-            latch_wait(&done);
-            poll_block();
-        }
-        for (size_t i = 0; i < n; i++) {
-            xpthread_join(works[i].thread, NULL);
-        }
-        latch_destroy(&done);
-    }
-    free(works);
 }

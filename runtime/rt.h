@@ -476,6 +476,12 @@ struct rt_bridge {
                                  * our flows changed behind our back. */
     char *last_error;           /* Owned, or NULL. */
     struct hmap counters;       /* "struct rt_counter"s. */
+
+    struct rt_work *work;       /* Owned by rt-work.c: non-NULL while a
+                                 * thread works with the switch
+                                 * (rt_bridge_busy()). */
+    bool rebind;                /* rt_ovsdb_run() left the bridge alone
+                                 * while it was busy: bind every port. */
 };
 
 /* The flows 'b' wants: its desired table, or its installed table while
@@ -506,7 +512,8 @@ void rt_ovsdb_monitor(struct ovsdb_idl *idl);
 /* Reconciles OVSDB with the topology 't' (creating bridges, setting
  * fail_mode and protocols), then updates every rt_bridge's 'in_db',
  * 'ofports' and 'bound'.  Sets 'need_sync' on bridges whose bindings
- * changed.  Consumes the IDL's tracked changes (clears them) unless it
+ * changed.  Leaves busy bridges (rt_bridge_busy()) alone and marks them
+ * to be bound in full by the first call after they are reaped.  Consumes the IDL's tracked changes (clears them) unless it
  * returns true: a transaction is still in progress. */
 bool rt_ovsdb_run(struct ovsdb_idl *, const struct topo *t,
                   struct hmap *rt_bridges,
@@ -548,19 +555,46 @@ void rt_bridge_set_error(struct rt_bridge *b, char *msg);
 
 /* --- Syncing (rt-sync.c) ---------------------------------------------- */
 
-/* Reads back, rebuilds and syncs every bridge of 'bridges' (of "struct
- * rt_bridge"s) that needs it against model 'm' (a read-back runs in a
- * thread of its own while the bridge's flows are built); returns when
- * all are done.  A small update of one bridge is done at once; anything more
- * runs in one thread per bridge, while this thread calls 'idle(aux)'
- * and 'idle_wait(aux)' (both may be NULL) in a poll loop: they may touch
- * nothing the bridges own. */
-void rt_sync_all(struct hmap *bridges, const struct model *m,
-                 void (*idle)(void *aux), void (*idle_wait)(void *aux),
-                 void *aux);
+/* Reads back, rebuilds and syncs 'b' against model 'm' as its
+ * need_dump, need_sync and need_verify say (a read-back runs in a thread
+ * of its own while the bridge's flows are built), or verifies it:
+ * the part of a bridge's run that talks at length to its switch.  Touches
+ * only 'b' (and reads 'm' and b's topology), so it runs for several
+ * bridges at once in threads of their own (rt-work.c). */
+void rt_sync_bridge(struct rt_bridge *b, const struct model *m);
 /* Sets from how many flow mods on (0: never) a bridge that holds none of
  * our flows is loaded with rt_bulk_load() (default 2048). */
 void rt_sync_set_bulk_load(int min);
+
+/* --- Working bridges (rt-work.c) -------------------------------------- */
+
+/* Whether a thread works with b's switch (rt_work_run()): until
+ * rt_work_reap() says it is done, that thread alone touches b's
+ * connections, tables and status, and reads b's ofports, which nothing
+ * else may then change. */
+static inline bool
+rt_bridge_busy(const struct rt_bridge *b)
+{
+    return b->work != NULL;
+}
+
+/* Starts the due work (a read-back, a sync, a verification) of every
+ * bridge of 'bridges' (of "struct rt_bridge"s) that is not busy, against
+ * model 'm', which must outlive the work (rt_work_finish() before
+ * replacing it).  A small update of one bridge is done at once, in this
+ * thread; anything more runs in a thread per bridge, and this returns
+ * while they work: another bridge's ports are synced meanwhile. */
+void rt_work_run(struct hmap *bridges, const struct model *m);
+/* Ends the work of the bridges whose thread is done (their 'rebind'
+ * says whether rt_ovsdb_run() left them alone meanwhile). */
+void rt_work_reap(struct hmap *bridges);
+/* Wakes the poll loop when a bridge's thread is done. */
+void rt_work_wait(void);
+/* Waits for every bridge's work to end (and reaps it), calling
+ * 'idle(aux)' and 'idle_wait(aux)' (both may be NULL) in a poll loop
+ * meanwhile: they may touch nothing busy bridges own. */
+void rt_work_finish(struct hmap *bridges, void (*idle)(void *aux),
+                    void (*idle_wait)(void *aux), void *aux);
 
 /* --- Attaching taps (rt-taps.c) --------------------------------------- */
 

@@ -6,6 +6,7 @@ TESTS += \
 	tests/load-examples.sh \
 	tests/trace-attacks.sh \
 	tests/flowd-runtime.sh \
+	tests/flowd-busy.sh \
 	tests/lab-twice.sh \
 	tests/readme-demo.sh \
 	tests/flowd-taps.sh \
@@ -29,7 +30,8 @@ EXTRA_tests_flowd_test_bundle_DEPENDENCIES = lib/libopenvswitch-flowc.a
 tests_flowd_test_bundle_LDADD = $(OVS_LIBS) $(LIBNL_LIBS)
 EXTRA_DIST += \
 	tests/load-examples.sh tests/trace-attacks.sh tests/flowd-runtime.sh \
-	tests/lab-twice.sh tests/readme-demo.sh tests/flowd-taps.sh \
+	tests/flowd-busy.sh tests/lab-twice.sh tests/readme-demo.sh \
+	tests/flowd-taps.sh \
 	tests/flowd/topology.json \
 	tests/scenario-lib.sh tests/flowc-lib.sh \
 	tests/trace/topology.json \

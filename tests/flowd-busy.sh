@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# flowd-busy.sh -- a bridge's long work with its switch does not hold the
+# others' (rt-work.c).  One ovs-flowd keeps two bridges of a private lab
+# (ovsdb-server + ovs-vswitchd, userspace datapath): br0 of 2000 guests
+# (some 100k flows) and br1 of two.  A guest's flows are deleted on br0
+# behind ovs-flowd's back: the audit notices, and br0 is read back and its
+# flows rebuilt in full (the digest cannot vouch for them), most of a
+# second in a thread of its own.  A port added to br1 the moment that
+# starts is synced while it goes on, not after it: its flows are on the
+# switch before br0's repair is, and the unixctl commands are answered
+# meanwhile.  Then both bridges hold exactly what ovs-flowd wants.
+set -u
+. "$(dirname "$0")/scenario-lib.sh"
+OVS_FLOWD=${OVS_FLOWD:-$builddir/ovs-flowd}
+[ "$(id -u)" = 0 ] || { echo "flowd-busy: needs root, skipped"; exit 77; }
+
+sc_name=flowd-busy
+sc_dir=$(mktemp -d /tmp/flowc-busy.XXXXXX)
+work=$sc_dir/work
+mkdir -p "$work"
+cleanup() {
+    local rc=$?
+    [ -f "$work/flowd.pid" ] && kill "$(cat "$work/flowd.pid")" 2>/dev/null
+    "$OVS_FLOWC" lab down --dir "$sc_dir" >/dev/null 2>&1
+    rm -rf "$sc_dir"
+    exit $rc
+}
+trap cleanup EXIT INT TERM
+"$OVS_FLOWC" lab up "$srcdir/tests/flowd/topology.json" --dir "$sc_dir" \
+    --bare > "$work/lab.log" 2>&1 || { cat "$work/lab.log"; exit 1; }
+export OVS_RUNDIR=$sc_dir/run OVS_LOGDIR=$sc_dir/log
+DB=unix:$OVS_RUNDIR/db.sock
+vsctl() { ovs-vsctl --db="$DB" --timeout=60 "$@"; }
+LOG=$work/flowd.log
+ours=cookie=0xfc00000000000000/0xff00000000000000
+flowd() { ovs-appctl -t "$work/flowd.ctl" "$@"; }
+wait_for() {    # wait_for WHAT SECONDS CMD...
+    local what=$1 end=$((SECONDS + $2)); shift 2
+    until "$@"; do
+        [ $SECONDS -lt $end ] || { bad "timed out waiting for $what"; return 1; }
+        sleep 0.05
+    done
+}
+# synced BRIDGE: the switch holds exactly what ovs-flowd wants there.
+synced() {
+    flowd flowd/dump "$1" > "$work/desired.$1" 2>/dev/null || return 1
+    ovs-ofctl -O OpenFlow15 dump-flows --no-names --no-stats "$1" "$ours" \
+        2>/dev/null | LC_ALL=C sort > "$work/live.$1"
+    [ -s "$work/desired.$1" ] && cmp -s "$work/desired.$1" "$work/live.$1"
+}
+
+# The topology: the generator's 2000-guest br0, and br1 of two guests.
+topo=$work/topology.json
+/usr/bin/python3 - "$srcdir/bench/gen-topology.py" > "$topo" <<'PY'
+import json, subprocess, sys
+t = json.loads(subprocess.run([sys.executable, sys.argv[1], "2000", "1"],
+                              capture_output=True, check=True).stdout)
+t["bridges"]["br1"] = {"subnets": ["198.51.100.0/24"], "ports": {
+    "s%d" % i: {"role": "guest", "mac": "52:54:01:00:00:%02x" % i,
+                "ipv4": ["198.51.100.%d" % (10 + i)]} for i in range(2)}}
+json.dump(t, sys.stdout)
+PY
+"$OVS_FLOWC" check "$topo" || { bad "the generated topology is rejected"; exit 1; }
+
+# Both bridges and their ports (patch ports whose peer does not exist: an
+# ofport, no device); s1 and br0's g1999 come later.
+for br in br0 br1; do
+    vsctl add-br $br -- set bridge $br datapath_type=netdev fail_mode=secure \
+        protocols=OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15
+done
+/usr/bin/python3 - "$topo" > "$work/add-ports" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+ports = [("br0", n) for n in sorted(t["bridges"]["br0"]["ports"])
+         if n != "g1999"]
+for i, (br, n) in enumerate(ports + [("br1", "s0")]):
+    print("\n".join(("-- add-port %s %s -- set interface %s type=patch "
+                     "options:peer=absent-%s ofport_request=%d"
+                     % (br, n, n, n, i + 1)).split()))
+PY
+mapfile -t add_ports < "$work/add-ports"     # One transaction.
+vsctl --timeout=120 "${add_ports[@]}" || { bad "ports not added"; exit 1; }
+
+"$OVS_FLOWD" "$topo" --db="$DB" --detach --pidfile="$work/flowd.pid" \
+    --log-file="$LOG" --unixctl="$work/flowd.ctl" -vconsole:off \
+    --audit-interval=1 --verify-interval=0 -vrt_ovsdb:file:dbg \
+    || { bad "ovs-flowd did not start"; exit 1; }
+wait_for "br0's first sync" 120 synced br0 \
+    && wait_for "br1's first sync" 30 synced br1 \
+    && ok "both bridges synced: $(wc -l < "$work/live.br0") flows on br0, $(wc -l < "$work/live.br1") on br1" \
+    || exit 1
+
+# A guest's flows deleted on br0 behind ovs-flowd's back; as soon as the
+# audit has noticed, s1 added to br1 and g1999 to br0 (whose binding waits
+# for br0's thread to be done).
+n_log=$(wc -l < "$LOG")
+since() { tail -n +"$((n_log + 1))" "$LOG"; }
+ovs-ofctl -O OpenFlow15 del-flows br0 "$ours,in_port=5"
+noticed() { since | grep -q "bridge br0: the switch holds .* reading back and syncing"; }
+wait_for "the audit to notice" 10 noticed || exit 1
+vsctl add-port br1 s1 -- set interface s1 type=patch options:peer=absent-s1 \
+    ofport_request=3000 \
+    -- add-port br0 g1999 -- set interface g1999 type=patch \
+    options:peer=absent-g1999 ofport_request=2999
+# While br0's work goes on, the unixctl commands are answered (flowd/ports
+# reads only what the main thread owns).
+t0=$(date +%s%N)
+flowd flowd/ports > "$work/ports" && t1=$(date +%s%N)
+if ! grep -q "^br1 s0 guest ofport=" "$work/ports"; then
+    bad "flowd/ports did not answer"
+elif since | grep -q "bridge br0: .* flow mods in"; then
+    bad "flowd/ports answered only after br0's repair ($(((t1 - t0) / 1000000)) ms)"
+else
+    ok "flowd/ports answered in $(((t1 - t0) / 1000000)) ms while br0 is being repaired"
+fi
+wait_for "br1's new port" 30 synced br1 || exit 1
+wait_for "br0's repair" 60 synced br0 || exit 1
+flowd flowd/ports > "$work/ports"
+grep -q "^br1 s1 guest ofport=3000 bound" "$work/ports" \
+    && grep -q "^br0 g1999 guest ofport=2999 bound" "$work/ports" \
+    && ok "s1 bound on br1, g1999 on br0 once its thread was done, and both bridges hold what ovs-flowd wants" \
+    || bad "s1 or g1999 is not bound: $(grep -E "s1|g1999" "$work/ports")"
+grep -q "in_port=2999" "$work/live.br0" \
+    && ok "...g1999's flows are on br0: $(grep -c "in_port=2999" "$work/live.br0") match its ofport" \
+    || bad "no flow of g1999 on br0"
+
+# The order the log tells, from the audit's line on: br1's sync of s1
+# ends before br0's repair does.
+since > "$work/since"
+l_s1=$(grep -n "bridge br1: .* flow mods in" "$work/since" | head -1 | cut -d: -f1)
+l_br0=$(grep -n "bridge br0: .* flow mods in" "$work/since" | head -1 | cut -d: -f1)
+l_rb=$(grep -n "bridge br0: .* of our flows on the switch" "$work/since" | head -1 | cut -d: -f1)
+ms() { sed -n "$1p" "$work/since" | sed 's/.*(\([0-9]*\) ms.*/\1/'; }
+if [ -n "$l_s1" ] && [ -n "$l_br0" ] && [ "$l_s1" -lt "$l_br0" ]; then
+    ok "s1 synced on br1 ($(ms "$l_s1") ms) while br0 was being read back and rebuilt ($(ms "$l_br0") ms), not after"
+else
+    bad "br1's sync of s1 (log line ${l_s1:-none}) did not end before br0's repair (line ${l_br0:-none}): $(grep "flow mods in" "$work/since")"
+fi
+l_bind=$(grep -n "bridge br0: binding its" "$work/since" | head -1 | cut -d: -f1)
+[ -n "$l_bind" ] && [ "$l_bind" -gt "$l_br0" ] \
+    && ok "br0's ports were bound again once its thread was done (log line $l_bind, after line $l_br0)" \
+    || bad "br0 was bound at line ${l_bind:-none}, not after its thread (line $l_br0)"
+[ -n "$l_rb" ] && [ "$l_rb" -lt "$l_br0" ] \
+    && ok "br0 was read back first: $(sed -n "${l_rb}p" "$work/since" | sed 's/.*|bridge/bridge/')" \
+    || bad "br0 was not read back before its repair"
+
+echo "flowd-busy: $sc_pass passed, $sc_fail failed"
+[ "$sc_fail" = 0 ]
