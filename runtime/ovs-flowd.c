@@ -257,7 +257,10 @@ apply_topology(struct flowd *fd, struct topo *t)
     struct rt_bridge *b;
 
     /* The bridges' threads read the model, the topology and the ports'
-     * ofports that change here. */
+     * ofports that change here (a verification need not end first). */
+    HMAP_FOR_EACH (b, node, &fd->bridges) {
+        rt_work_hurry(b);
+    }
     rt_work_finish(&fd->bridges, idl_run, idl_wait, fd->idl);
 
     /* Bridges that left the topology are no longer managed: their last

@@ -158,6 +158,7 @@ table_insert(struct rt_table *t, struct rt_flow *f)
         f->hash = wire_hash(f);
     }
     digest_add(&t->digest, &f->hash, 1);
+    digest_add(&t->digest_in_table[f->table], &f->hash, 1);
     return true;
 }
 
@@ -168,6 +169,7 @@ table_unindex(struct rt_table *t, struct rt_flow *f)
     hmap_remove(&t->flows, &f->node);
     t->n_in_table[f->table]--;
     digest_add(&t->digest, &f->hash, -1);
+    digest_add(&t->digest_in_table[f->table], &f->hash, -1);
 }
 
 /* Takes 'f' out of table 't' and its group (not freed). */
@@ -201,6 +203,7 @@ rt_table_clear(struct rt_table *t)
     t->groups = NULL;
     t->n_groups = 0;
     t->digest = OVS_U128_ZERO;
+    memset(t->digest_in_table, 0, sizeof t->digest_in_table);
     memset(t->n_in_table, 0, sizeof t->n_in_table);
 }
 

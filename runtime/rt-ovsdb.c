@@ -291,6 +291,23 @@ bindings_may_change(const struct ovsdb_idl *idl)
     return false;
 }
 
+/* Whether the changes the IDL tracked since they were last cleared
+ * touch bridge 'br': the bridge itself, or one of its ports or interfaces
+ * (which puts the bridge on the list of changed rows too, see
+ * bindings_may_change()). */
+static bool
+bridge_changed(const struct ovsdb_idl *idl, const struct ovsrec_bridge *br)
+{
+    const struct ovsrec_bridge *tracked;
+
+    OVSREC_BRIDGE_FOR_EACH_TRACKED (tracked, idl) {
+        if (tracked == br) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Returns the index of the port of 'b' bound to 'iface', or SIZE_MAX.
  * The port can only be the one of its iface-id or of its name. */
 static size_t
@@ -431,8 +448,12 @@ rt_ovsdb_run(struct ovsdb_idl *idl, const struct topo *t,
         const struct ovsrec_bridge *br = b->br ? find_bridge(idl, b->name)
                                                : NULL;
         if (rt_bridge_busy(b)) {
-            /* Its thread reads its ofports: bound once it is done. */
+            /* Its thread reads its ofports: bound once it is done, which
+             * a verification in progress is asked to hasten. */
             b->rebind = true;
+            if (!br || bridge_changed(idl, br)) {
+                rt_work_hurry(b);
+            }
             continue;
         }
         if (!br) {

@@ -39,12 +39,13 @@ work_due(const struct rt_bridge *b)
             && !(b->need_dump && b->retry_ms && time_msec() < b->retry_at));
 }
 
-/* Whether 'b''s work is more than a small incremental update. */
+/* Whether 'b''s work is more than a small incremental update (a
+ * verification waits for a sync due: rt_sync_bridge()). */
 static bool
 work_is_big(const struct rt_bridge *b)
 {
-    return (b->need_dump || b->need_verify || !b->in_sync
-            || !b->built_ofports);
+    return (b->need_dump || (b->need_verify && !b->need_sync)
+            || !b->in_sync || !b->built_ofports);
 }
 
 static void *
@@ -70,6 +71,7 @@ rt_work_run(struct hmap *bridges, const struct model *m)
         if (!rt_bridge_busy(b) && work_due(b)) {
             due[n++] = b;
             big |= work_is_big(b);
+            b->verify_stop = false;     /* Before the thread starts. */
         }
     }
     if (n == 1 && !big) {
@@ -115,6 +117,14 @@ rt_work_reap(struct hmap *bridges)
             free(w);
             b->work = NULL;
         }
+    }
+}
+
+void
+rt_work_hurry(struct rt_bridge *b)
+{
+    if (rt_bridge_busy(b)) {
+        __atomic_store_n(&b->verify_stop, true, __ATOMIC_RELEASE);
     }
 }
 

@@ -218,6 +218,8 @@ struct rt_table {
      * the same flow read back from a switch). */
     bool installed;
     ovs_u128 digest;
+    ovs_u128 digest_in_table[256];  /* The same of each OpenFlow table's
+                                     * flows (the verification compares). */
     uint32_t n_in_table[256];   /* How many of its flows each OpenFlow
                                  * table holds (the audit compares). */
 };
@@ -461,6 +463,14 @@ struct rt_bridge {
     long long int next_verify;  /* When to digest them (set after each
                                  * read-back; rt_switch_set_verify())... */
     bool need_verify;           /* ...which is due. */
+    int verify_from;            /* The first OpenFlow table the next
+                                 * verification dumps: where a stopped
+                                 * one left off (0: from the start). */
+    bool verify_stop;           /* Set by the main thread while the bridge
+                                 * is busy, read by its thread (atomics):
+                                 * OVSDB changed its bindings; a
+                                 * verification stops after the table it
+                                 * is dumping, for the sync. */
     struct rt_table desired;
     struct rt_table installed;
 
@@ -588,6 +598,11 @@ void rt_work_run(struct hmap *bridges, const struct model *m);
 /* Ends the work of the bridges whose thread is done (their 'rebind'
  * says whether rt_ovsdb_run() left them alone meanwhile). */
 void rt_work_reap(struct hmap *bridges);
+/* Asks b's thread, if it is verifying b's switch, to stop after the
+ * table it is dumping: a change of b waits for it (the verification
+ * resumes from there after the sync, see rt-sync.c).  Nothing if 'b' is
+ * not busy. */
+void rt_work_hurry(struct rt_bridge *b);
 /* Wakes the poll loop when a bridge's thread is done. */
 void rt_work_wait(void);
 /* Waits for every bridge's work to end (and reaps it), calling

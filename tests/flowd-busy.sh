@@ -9,7 +9,10 @@
 # second in a thread of its own.  A port added to br1 the moment that
 # starts is synced while it goes on, not after it: its flows are on the
 # switch before br0's repair is, and the unixctl commands are answered
-# meanwhile.  Then both bridges hold exactly what ovs-flowd wants.
+# meanwhile.  Then both bridges hold exactly what ovs-flowd wants.  With
+# a verification every second, a port added to br0 while br0 is being
+# verified stops the verification between two tables, is synced, and the
+# verification resumes from there.
 set -u
 . "$(dirname "$0")/scenario-lib.sh"
 OVS_FLOWD=${OVS_FLOWD:-$builddir/ovs-flowd}
@@ -64,7 +67,7 @@ PY
 "$OVS_FLOWC" check "$topo" || { bad "the generated topology is rejected"; exit 1; }
 
 # Both bridges and their ports (patch ports whose peer does not exist: an
-# ofport, no device); s1 and br0's g1999 come later.
+# ofport, no device); s1 and br0's g1995-g1999 come later.
 for br in br0 br1; do
     vsctl add-br $br -- set bridge $br datapath_type=netdev fail_mode=secure \
         protocols=OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15
@@ -73,7 +76,7 @@ done
 import json, sys
 t = json.load(open(sys.argv[1]))
 ports = [("br0", n) for n in sorted(t["bridges"]["br0"]["ports"])
-         if n != "g1999"]
+         if n not in ("g1999", "g1998", "g1997", "g1996", "g1995")]
 for i, (br, n) in enumerate(ports + [("br1", "s0")]):
     print("\n".join(("-- add-port %s %s -- set interface %s type=patch "
                      "options:peer=absent-%s ofport_request=%d"
@@ -144,6 +147,58 @@ l_bind=$(grep -n "bridge br0: binding its" "$work/since" | head -1 | cut -d: -f1
 [ -n "$l_rb" ] && [ "$l_rb" -lt "$l_br0" ] \
     && ok "br0 was read back first: $(sed -n "${l_rb}p" "$work/since" | sed 's/.*|bridge/bridge/')" \
     || bad "br0 was not read back before its repair"
+
+# A verification (every second now) stops between two tables when a
+# port of its bridge is added, the port's sync goes first, and the
+# verification resumes where it stopped.  A verification of br0 lasts a
+# few tenths of a second: a port is added the moment one has started,
+# until one is seen stopped (at most four ports).
+ovs-appctl -t "$work/flowd.ctl" exit
+wait_for "ovs-flowd to exit" 10 sh -c "! kill -0 $(cat "$work/flowd.pid") 2>/dev/null"
+n_log=$(wc -l < "$LOG")
+"$OVS_FLOWD" "$topo" --db="$DB" --detach --pidfile="$work/flowd.pid" \
+    --log-file="$LOG" --unixctl="$work/flowd.ctl" -vconsole:off \
+    --audit-interval=1 --verify-interval=1 -vrt_sync:file:dbg \
+    || { bad "ovs-flowd did not restart"; exit 1; }
+wait_for "the restart" 60 sh -c "tail -n +$((n_log + 1)) '$LOG' | grep -q 'bridge br0: the switch holds every flow wanted'" \
+    || exit 1
+stopped=
+for i in 5 6 7 8; do
+    n_log=$(wc -l < "$LOG")
+    started() { since | grep -q "bridge br0: verifying the flows of ours"; }
+    wait_for "a verification to start" 10 started || break
+    ovs-vsctl --db="$DB" --no-wait add-port br0 g199$i -- set interface \
+        g199$i type=patch options:peer=absent-g199$i ofport_request=299$i
+    wait_for "g199$i's flows" 30 sh -c "ovs-ofctl -O OpenFlow15 dump-flows br0 in_port=299$i | grep -q cookie" \
+        || break
+    # The first verification after the port's: resumed or from the start.
+    wait_for "the verification after g199$i" 10 sh -c "tail -n +$((n_log + 1)) '$LOG' | grep -q 'bridge br0: verified'" \
+        || break
+    since > "$work/since"
+    l_stop=$(grep -n "bridge br0: verification stopped before table" "$work/since" | head -1 | cut -d: -f1)
+    if [ -n "$l_stop" ]; then
+        stopped=$i
+        break
+    fi
+done
+if [ -z "$stopped" ]; then
+    bad "no verification of br0 was stopped for a port added while it ran"
+else
+    l_port=$(grep -n "bridge br0: port g199$stopped is ofport" "$work/since" | head -1 | cut -d: -f1)
+    l_sync=$(awk -v from="$l_stop" 'NR > from && /bridge br0: .* flow mods in/ { print NR; exit }' "$work/since")
+    l_res=$(grep -n "bridge br0: verifying the flows of ours from table [1-9]" "$work/since" | head -1 | cut -d: -f1)
+    l_done=$(awk -v from="${l_res:-0}" 'NR > from && /bridge br0: verified .* \(tables [1-9]/ { print NR; exit }' "$work/since")
+    if [ -n "$l_port" ] && [ -n "$l_sync" ] && [ -n "$l_res" ] && [ -n "$l_done" ] \
+        && [ "$l_sync" -lt "$l_res" ] && [ "$l_res" -lt "$l_done" ]; then
+        ok "a verification of br0 stopped for g199$stopped's sync ($(ms "$l_sync") ms), and resumed after it: $(sed -n "${l_stop}p" "$work/since" | sed 's/.*verification/verification/'); $(sed -n "${l_done}p" "$work/since" | sed 's/.*verified/verified/')"
+    else
+        bad "the stopped verification: port line ${l_port:-none}, stop $l_stop, sync ${l_sync:-none}, resumed ${l_res:-none}, done ${l_done:-none}"
+    fi
+fi
+wait_for "br0 after the verifications" 30 synced br0 \
+    && ! grep -q "installed (by their digest)" "$LOG" \
+    && ok "...no verification found a difference, and br0 holds what ovs-flowd wants" \
+    || bad "a verification found a difference: $(grep "installed (by their digest)" "$LOG" | head -1)"
 
 echo "flowd-busy: $sc_pass passed, $sc_fail failed"
 [ "$sc_fail" = 0 ]
