@@ -82,7 +82,7 @@ PY
     s0=$(now)
     "$FLOWD" "$topo" --db="$DB" --detach --pidfile="$work/flowd.pid" \
         --log-file="$log" --unixctl="$work/flowd.ctl" -vconsole:off \
-        -vrt_bundle:file:dbg
+        -vrt_bundle:file:dbg -vrt_sync:file:dbg
     for k in $(seq 0 $((nb - 1))); do
         until grep -q "bridge br$k: .* flows installed" "$log" 2>/dev/null; do
             sleep 0.05
@@ -190,12 +190,12 @@ for n in names:
     for i, l in enumerate(lines):
         if re.search(r"bridge br0: port %s is ofport" % re.escape(n), l):
             for m in lines[i:]:
-                r = re.search(r"\|rt_bundle\|DBG\|bundle \d+: .* barrier "
+                r = re.search(r"\|rt_bundle(\([^)]*\))?\|DBG\|bundle \d+: .* barrier "
                               r"reply ([\d.]+) ms later, commit reply "
                               r"([\d.]+) ms", m)
                 if r:
-                    rt_adds.append(float(r.group(1)))
-                    rt_commit.append(float(r.group(2)))
+                    rt_adds.append(float(r.group(2)))
+                    rt_commit.append(float(r.group(3)))
                 if "bridge br0:" in m and "flow mods in " in m:
                     lat.append((ts(m) - ts(l)).total_seconds() * 1000)
                     r = re.search(r": (\d+) flow mods in [^(]*"
