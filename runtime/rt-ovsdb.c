@@ -177,8 +177,8 @@ set_binding(struct rt_bridge *b, size_t i,
                  b->name, p->name, ofport, iface->name);
         } else if (bound == RT_TAKEN) {
             VLOG_WARN("bridge %s: port %s is not bound: interface %s "
-                      "carries the iface-id of port %s, which is bound "
-                      "to it", b->name, p->name, p->name, taken_by->name);
+                      "carries the iface-id of port %s", b->name, p->name,
+                      p->name, taken_by->name);
         } else {
             VLOG(level, "bridge %s: port %s %s", b->name, p->name,
                  iface ? "has no ofport yet" : "is not on the switch");
@@ -191,14 +191,41 @@ set_binding(struct rt_bridge *b, size_t i,
     return changed;
 }
 
+/* Of interfaces 'a' (found first) and 'c', which both carry the iface-id
+ * of port 'p' of 'b', returns the one 'p' is to be bound to: the one it is
+ * bound to already, or else 'a' (the first in OVS's order, which is no
+ * order an operator chose: the UUIDs').  A second interface must not
+ * take a guest's flows because its UUID sorts first.  Warns, at most
+ * once a minute, since this runs at every change of bindings. */
+static const struct ovsrec_interface *
+dup_iface_id(const struct rt_bridge *b, const struct topo_port *p,
+             const struct ovsrec_interface *a,
+             const struct ovsrec_interface *c)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 1);
+    const struct ovsrec_interface *keep = a, *other = c;
+
+    if (b->bound[p->index] == RT_BOUND
+        && uuid_equals(&b->ifaces[p->index], &c->header_.uuid)) {
+        keep = c;
+        other = a;
+    }
+    VLOG_WARN_RL(&rl, "bridge %s: interfaces %s and %s both carry the "
+                 "iface-id of port %s: it stays bound to %s, %s gets no "
+                 "flows of it", b->name, a->name, c->name, p->name,
+                 keep->name, other->name);
+    return keep;
+}
+
 /* Binds b's topology ports to the interfaces of 'br': a port with an
- * iface-id to the first interface (in OVS's order) whose
- * external_ids:iface-id it is, the others to the interface of their
- * name.  An interface binds to one port: when the interface of a port's
+ * iface-id to the interface whose external_ids:iface-id it is (of two,
+ * see dup_iface_id()), the others to the interface of their name.  An
+ * interface binds to one port: when the interface of a port's
  * name carries another port's iface-id, the iface-id wins (it is what
  * libvirt set for this very interface) and the port of that name stays
  * unbound, with a warning, rather than both being pinned to one
- * interface.  (The check makes iface-ids unique in a topology.)
+ * interface; likewise when a second interface carries the iface-id.
+ * (The check makes iface-ids unique in a topology.)
  *
  * One pass over the interfaces with lookups in an index of the
  * topology, no allocation per interface: it runs at every OVSDB change
@@ -224,11 +251,14 @@ bind_ports(struct rt_bridge *b, const struct ovsrec_bridge *br)
 
             by_id = id ? shash_find_data(&b->bind_by_id, id) : NULL;
             by_name = shash_find_data(&b->bind_by_name, iface->name);
-            if (by_id && found[by_id->index]) {
-                by_id = NULL;   /* A second interface with its iface-id. */
-            }
             if (by_id) {
-                found[by_id->index] = iface;
+                found[by_id->index] = (found[by_id->index]
+                                       ? dup_iface_id(b, by_id,
+                                                      found[by_id->index],
+                                                      iface)
+                                       : iface);
+                /* Whether bound to it or not, an interface carrying a
+                 * port's iface-id is that port's, never its name's. */
                 if (by_name) {
                     taken_by[by_name->index] = by_id;
                 }

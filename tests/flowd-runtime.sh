@@ -8,7 +8,8 @@
 #     switch holds exactly ovs-flowd's desired flows;
 #   - a guest bound by external_ids:iface-id is found whatever its
 #     interface name; an interface carrying one port's iface-id and
-#     another port's name binds to the first only;
+#     another port's name binds to the first only; of two interfaces
+#     with one iface-id, the port keeps the one it is bound to;
 #   - one spoofed frame gives exactly one log line naming the rule; a
 #     flood gives no more than the meter's rate;
 #   - restarting ovs-flowd with nothing changed sends zero flow mods (its
@@ -201,6 +202,24 @@ wait_for "f2 and f3 bound again" 10 \
     && wait_for "the switch to follow" 10 synced \
     && ok "iface-id removed, f3's interface back: both bound again"
 equals_compile "f2 and f3 on their own interfaces again"
+# A second interface given f3's iface-id: f3 stays bound to its own,
+# whichever comes first in OVSDB's order (by UUID), the newcomer gets
+# none of f3's flows, and a warning names both.
+f3_ofport=$(vsctl get interface tap-guest3 ofport)
+vsctl add-port fbr dup3 -- set interface dup3 type=patch \
+    options:peer=absent-dup3 external_ids:iface-id=$f3_id
+dup_ofport=$(vsctl get interface dup3 ofport)
+wait_for "the warning about dup3" 10 grep -q \
+    "interfaces .* both carry the iface-id of port f3: it stays bound to tap-guest3, dup3 gets no flows of it" "$LOG" \
+    && flowd flowd/ports | grep -q "fbr f3 guest ofport=$f3_ofport bound" \
+    && wait_for "the switch to follow" 10 synced \
+    && [ "$(ovs-ofctl -O OpenFlow15 dump-flows fbr "in_port=$dup_ofport,cookie=0xfc00000000000000/0xff00000000000000" | grep -c priority)" = 0 ] \
+    && ok "a second interface with f3's iface-id (ofport $dup_ofport): f3 stays on tap-guest3 (ofport $f3_ofport), no flow of ours admits dup3, a warning names both" \
+    || { bad "a second interface with f3's iface-id:"; flowd flowd/ports | grep f3; }
+equals_compile "f3 with a second interface carrying its iface-id"
+legit "f1 pings f3 beside the duplicate" g f1 ping -c 2 -W 2 192.0.2.93
+vsctl del-port fbr dup3
+wait_for "the switch to follow" 10 synced
 legit "f2 pings f1 again" g f2 ping -c 2 -W 2 192.0.2.91
 legit "f1 pings f3 again" g f1 ping -c 2 -W 2 192.0.2.93
 
