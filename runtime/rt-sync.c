@@ -522,7 +522,6 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     rt_delta_destroy(&delta);
     rt_diff_destroy(&diff);
     sync_done(b, start);
-    save_digest(b);
     b->n_flow_mods += n;
     b->n_syncs++;
     struct ds how = DS_EMPTY_INITIALIZER;
@@ -542,6 +541,7 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
               b->last_sync_ms, built - start, n_rebuilt, b->br->n_ports,
               rt_table_count(&b->installed));
     ds_destroy(&how);
+    save_digest(b);             /* After the flows are said installed. */
 }
 
 /* Logs that table 'table' (OFPTT_ALL: all) of b's switch holds 'n'
