@@ -627,6 +627,9 @@ main(int argc, char *argv[])
     }
 
     struct rt_bridge *b;
+    HMAP_FOR_EACH (b, node, &fd.bridges) {
+        rt_work_hurry(b);       /* A verification need not end first. */
+    }
     rt_work_finish(&fd.bridges, NULL, NULL, NULL);
     HMAP_FOR_EACH_POP (b, node, &fd.bridges) {
         rt_bridge_destroy(b);

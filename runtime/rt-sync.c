@@ -621,7 +621,8 @@ verify_bridge(struct rt_bridge *b)
                 b->verify_from = t;
                 b->next_verify = time_msec();
                 VLOG_DBG("bridge %s: verification stopped before table %d "
-                         "after %lld ms, for a sync; it resumes from there",
+                         "after %lld ms (a sync, a reload or an exit is "
+                         "waiting); the next one starts there",
                          b->name, t, time_msec() - start);
                 return;
             }

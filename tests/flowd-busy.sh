@@ -12,7 +12,7 @@
 # meanwhile.  Then both bridges hold exactly what ovs-flowd wants.  With
 # a verification every second, a port added to br0 while br0 is being
 # verified stops the verification between two tables, is synced, and the
-# verification resumes from there.
+# verification resumes from there; an exit stops it too.
 set -u
 . "$(dirname "$0")/scenario-lib.sh"
 OVS_FLOWD=${OVS_FLOWD:-$builddir/ovs-flowd}
@@ -200,6 +200,27 @@ wait_for "br0 after the verifications" 30 synced br0 \
     && ! grep -q "installed (by their digest)" "$LOG" \
     && ok "...no verification found a difference, and br0 holds what ovs-flowd wants" \
     || bad "a verification found a difference: $(grep "installed (by their digest)" "$LOG" | head -1)"
+
+# Exit during a verification stops it after the table it is dumping
+# (up to four tries, restarting ovs-flowd between them).
+exited=
+for i in 1 2 3 4; do
+    n_log=$(wc -l < "$LOG")
+    started() { since | grep -q "bridge br0: verifying the flows of ours"; }
+    wait_for "a verification to start" 10 started || break
+    flowd exit
+    wait_for "ovs-flowd to exit" 20 sh -c "! kill -0 $(cat "$work/flowd.pid") 2>/dev/null" || break
+    if since | grep -q "bridge br0: verification stopped before table"; then
+        exited=$i
+        break
+    fi
+    "$OVS_FLOWD" "$topo" --db="$DB" --detach --pidfile="$work/flowd.pid" \
+        --log-file="$LOG" --unixctl="$work/flowd.ctl" -vconsole:off \
+        --audit-interval=1 --verify-interval=1 -vrt_sync:file:dbg || break
+done
+[ -n "$exited" ] \
+    && ok "exit during a verification stopped it: $(since | grep "verification stopped" | sed 's/.*verification/verification/')" \
+    || bad "no exit during a verification stopped it"
 
 echo "flowd-busy: $sc_pass passed, $sc_fail failed"
 [ "$sc_fail" = 0 ]
