@@ -38,13 +38,7 @@ vsctl() { ovs-vsctl --db="$DB" --timeout=60 "$@"; }
 LOG=$work/flowd.log
 ours=cookie=0xfc00000000000000/0xff00000000000000
 flowd() { ovs-appctl -t "$work/flowd.ctl" "$@"; }
-wait_for() {    # wait_for WHAT SECONDS CMD...
-    local what=$1 end=$((SECONDS + $2)); shift 2
-    until "$@"; do
-        [ $SECONDS -lt $end ] || { bad "timed out waiting for $what"; return 1; }
-        sleep 0.05
-    done
-}
+WAIT_POLL=0.05     # wait_for: the verifications last tenths of a second.
 # synced BRIDGE: the switch holds exactly what ovs-flowd wants there.
 synced() {
     flowd flowd/dump "$1" > "$work/desired.$1" 2>/dev/null || return 1

@@ -94,13 +94,6 @@ synced() {
         | LC_ALL=C sort > "$work/live"
     [ -s "$work/desired" ] && cmp -s "$work/desired" "$work/live"
 }
-wait_for() {    # wait_for WHAT SECONDS CMD...
-    local what=$1 end=$((SECONDS + $2)); shift 2
-    until "$@"; do
-        [ $SECONDS -lt $end ] || { bad "timed out waiting for $what"; return 1; }
-        sleep 0.2
-    done
-}
 # add_guest NAME IFNAME MAC IP [IFACE-ID]: a namespace joined by a veth
 # whose switch end is IFNAME.
 add_guest() {

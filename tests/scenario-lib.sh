@@ -44,6 +44,16 @@ lx() { "$OVS_FLOWC" lab exec --dir "$sc_dir" "$@"; }
 ok() { echo "ok    $*"; sc_pass=$((sc_pass + 1)); }
 bad() { echo "FAIL  $*"; sc_fail=$((sc_fail + 1)); }
 
+# wait_for WHAT SECONDS CMD...: runs CMD every $WAIT_POLL seconds (0.2
+# unless set) until it succeeds; a failure ('bad') after SECONDS.
+wait_for() {
+    local what=$1 end=$((SECONDS + $2)); shift 2
+    until "$@"; do
+        [ $SECONDS -lt $end ] || { bad "timed out waiting for $what"; return 1; }
+        sleep "${WAIT_POLL:-0.2}"
+    done
+}
+
 # legit DESCRIPTION CMD...: CMD must succeed.
 legit() {
     local what=$1; shift
