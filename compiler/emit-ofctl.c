@@ -90,8 +90,10 @@ emit_ofctl(const struct pipe_bridge *pb, FILE *stream)
     strbuf_printf(&sb,
                   "# ovs-flowc: OpenFlow tables of bridge %s (%zu flows).\n"
                   "# Load with: ovs-ofctl -O OpenFlow15 --bundle "
-                  "replace-flows %s FILE\n", pb->br->name, pb->n_flows,
-                  pb->br->name);
+                  "replace-flows %s FILE\n"
+                  "# and: ovs-ofctl set-frags %s nx-match (or the guards "
+                  "drop every first fragment of UDP and ICMPv6)\n",
+                  pb->br->name, pb->n_flows, pb->br->name, pb->br->name);
     for (size_t i = 0; i < pb->n_flows; i++) {
         const struct pipe_flow *f = v[i];
 

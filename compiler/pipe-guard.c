@@ -16,7 +16,8 @@
  * with the override flag), hop limit 255 on ND (RFC 4861), and the server
  * roles a guest never has: DHCPv4 server (udp 67), router advertisement and
  * redirect, DHCPv6 server (udp 547), unless the host port's "services"
- * grant them. */
+ * grant them; and, for every port, the fragments that would hide one of
+ * these from it (fragment_guard()). */
 #include "pipe-priv.h"
 
 #include <sys/socket.h>
@@ -166,6 +167,44 @@ protocol_guard(struct pctx *c, const struct topo_port *p)
             "in_port=%s,icmp6,icmp_type=136", ref);
 }
 
+/* Fragments that hide what the guards above look at, from any guest or
+ * host port (table 11 is reached from their table 10 flows only, so these
+ * flows name no port).  A guard sees one fragment at a time and the
+ * receiver the reassembled packet: a first fragment whose header chain is
+ * cut short (RFC 7112 forbids it; RFC 7113 is the RA guard's answer) or
+ * that ends before the UDP/ICMPv6 header would carry a DHCPv6 advertise
+ * or an RA past the guards, and an NS or NA whose options are in a later
+ * fragment a forged link-layer address (RFC 6980: ND is never
+ * fragmented).  OVS's userspace parser leaves nw_proto 0 when the chain is
+ * cut short; the kernel datapath's names the upper-layer protocol with
+ * zero ports/type instead, as both do for a header cut short.  Later
+ * fragments pass: without their first one they are never reassembled.
+ *
+ * This needs the bridge's fragment handling to be "nx-match" (ovs-flowd
+ * sets it; `ovs-ofctl set-frags BRIDGE nx-match` when loading by hand): in
+ * OpenFlow's "normal" mode the switch shows every fragment, first ones
+ * included, with zero ports and ICMP type, and the guards matching them
+ * would miss a fragmented RA, DHCP offer or NS.  In that mode these flows
+ * fail closed: every first fragment of UDP (IPv4 too) and of ICMPv6 looks
+ * cut short and is dropped. */
+static void
+fragment_guard(struct pctx *c)
+{
+    static const char *const matches[] = {
+        "ipv6,nw_proto=0",
+        "udp,ip_frag=first,tp_src=0,tp_dst=0",
+        "udp6,ip_frag=first,tp_src=0,tp_dst=0",
+        "icmp6,ip_frag=first,icmp_type=0",
+        "icmp6,ip_frag=first,icmp_type=135",
+        "icmp6,ip_frag=first,icmp_type=136",
+    };
+
+    for (size_t i = 0; i < sizeof matches / sizeof *matches; i++) {
+        px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_FRAGMENT_GUARD, NULL,
+                px_drop(c, PIPE_K_FRAGMENT_GUARD, NULL), "%s", matches[i]);
+    }
+}
+
 void
 pipe_build_guards(struct pctx *c)
 {
@@ -178,6 +217,7 @@ pipe_build_guards(struct pctx *c)
             protocol_guard(c, p);
         }
     }
+    fragment_guard(c);
     snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_RESPOND);
     px_flow(c, PIPE_T_PROTOCOL, 0, PIPE_K_PASS, NULL, next, "%s", "");
 }

@@ -23,7 +23,10 @@
  *                   limit 255, nd_sll/nd_tll of 0 or the port's MAC, NA
  *                   targets among its addresses; DHCPv4 server, RA,
  *                   redirect and DHCPv6 server traffic dropped unless the
- *                   host port's "services" allow it.
+ *                   host port's "services" allow it; first fragments
+ *                   that hide their UDP/ICMPv6 header and fragmented
+ *                   NS/NA dropped (the bridge's fragment handling must
+ *                   be "nx-match", see pipe-guard.c).
  *   20  respond     ARP and ND responder: requests for a pinned address of
  *                   this bridge are answered by the switch back to the
  *                   asker (never for the owner's own probes, DAD, or
@@ -92,7 +95,9 @@ enum pipe_table {
 };
 
 /* Rule kinds: slug (stable, used in logs and JSON), whether a flow of this
- * kind drops, and the human description. */
+ * kind drops, and the human description.  A kind's number is part of its
+ * flows' cookies: new kinds go at the end, so the cookies of a running
+ * switch's flows stay the same across an upgrade. */
 #define PIPE_KINDS                                                          \
     PIPE_KIND(PASS, "pipeline", false, "pass to the next stage")           \
     PIPE_KIND(CLASSIFY, "classify", false, "port classification")          \
@@ -171,7 +176,10 @@ enum pipe_table {
     PIPE_KIND(POLICY_INVALID, "policy-invalid", true,                      \
               "invalid connection state")                                  \
     PIPE_KIND(POLICY_ESTABLISHED, "policy-established", false,             \
-              "reply or related packet of an allowed connection")
+              "reply or related packet of an allowed connection")          \
+    PIPE_KIND(FRAGMENT_GUARD, "fragment-guard", true,                      \
+              "first fragment without a UDP/ICMPv6 header the switch "     \
+              "sees, or fragmented neighbor discovery")
 
 enum pipe_kind {
 #define PIPE_KIND(ENUM, SLUG, DROP, DESC) PIPE_K_##ENUM,

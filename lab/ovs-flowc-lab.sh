@@ -257,6 +257,7 @@ lab_up() {
             fi
             ovs-ofctl -O OpenFlow15 --bundle replace-flows "$br" "$f" \
                 || return 1
+            ovs-ofctl set-frags "$br" nx-match || return 1
         done
     fi
     # Global IPv6 addresses are added now that the flows are in, so their

@@ -2,8 +2,8 @@
 /* rt-switch.c -- the OpenFlow side of ovs-flowd, one bridge at a time:
  * two connections to the bridge's management socket (one synchronous for
  * dumps and bundles, one that receives the packet-ins of logged drops),
- * the drop-log meter, the audit of our flows, the NAT next hop's ARP
- * probe.  Syncing the flows over these connections is rt-sync.c's. */
+ * the drop-log meter, the bridge's fragment handling, the audit of our
+ * flows, the NAT next hop's ARP probe.  Syncing the flows over these connections is rt-sync.c's. */
 #include <config.h>
 
 #include "rt.h"
@@ -134,20 +134,19 @@ rt_switch_install_meter(struct rt_bridge *b)
     free(spec);
 }
 
-/* Asks the switch to send packet-ins on 'mon', as `ovs-ofctl monitor`
- * does: a management connection gets asynchronous messages only with a
- * nonzero miss_send_len. */
+/* Reads the switch configuration as 'vconn' sees it into '*config' (the
+ * fragment handling is the bridge's, the rest the connection's).  Returns
+ * 0 or a positive errno. */
 static int
-enable_packet_ins(struct vconn *mon)
+get_config(struct vconn *vconn, struct ofputil_switch_config *config)
 {
-    enum ofp_version v = vconn_get_version(mon);
     struct ofpbuf *reply;
-    struct ofputil_switch_config config;
     enum ofptype type;
     int error;
 
-    error = vconn_transact(mon, ofpraw_alloc(OFPRAW_OFPT_GET_CONFIG_REQUEST,
-                                             v, 0), &reply);
+    error = vconn_transact(vconn, ofpraw_alloc(OFPRAW_OFPT_GET_CONFIG_REQUEST,
+                                               vconn_get_version(vconn), 0),
+                           &reply);
     if (error) {
         return error;
     }
@@ -156,8 +155,25 @@ enable_packet_ins(struct vconn *mon)
         ofpbuf_delete(reply);
         return EPROTO;
     }
-    ofputil_decode_get_config_reply(reply->data, &config);
+    ofputil_decode_get_config_reply(reply->data, config);
     ofpbuf_delete(reply);
+    return 0;
+}
+
+/* Asks the switch to send packet-ins on 'mon', as `ovs-ofctl monitor`
+ * does: a management connection gets asynchronous messages only with a
+ * nonzero miss_send_len. */
+static int
+enable_packet_ins(struct vconn *mon)
+{
+    enum ofp_version v = vconn_get_version(mon);
+    struct ofputil_switch_config config;
+    int error;
+
+    error = get_config(mon, &config);
+    if (error) {
+        return error;
+    }
     config.miss_send_len = UINT16_MAX;
     error = vconn_send_block(mon, ofputil_encode_set_config(&config, v));
     if (!error) {
@@ -166,6 +182,50 @@ enable_packet_ins(struct vconn *mon)
                      v, OFPUTIL_PACKET_IN_NXT2));
     }
     return error;
+}
+
+/* Makes the fragment handling of b's bridge "nx-match", over b->ctl.  In
+ * OpenFlow's "normal" mode, the default, the switch shows every fragment,
+ * first ones included, with zero ports and ICMP type: a fragmented RA,
+ * DHCP offer or NS would pass the guards that match them, and the
+ * pipeline's fragment guard then drops every first fragment of UDP and
+ * ICMPv6 instead (see fragment_guard() in pipe-guard.c).  The mode is the
+ * bridge's, not the connection's (what else GET_CONFIG returns is ours and
+ * is set back unchanged); ovs-vswitchd forgets it when it restarts.
+ * 'behind_back' says whether a mode other than nx-match means another
+ * client changed it (the audit) or is the switch's default (connecting).
+ * Returns 0 or a positive errno. */
+static int
+ensure_frag_handling(struct rt_bridge *b, bool behind_back)
+{
+    enum ofp_version v = vconn_get_version(b->ctl);
+    struct ofputil_switch_config config;
+    int error;
+
+    error = get_config(b->ctl, &config);
+    if (error || config.frag == OFPUTIL_FRAG_NX_MATCH) {
+        return error;
+    }
+
+    const char *was = ofputil_frag_handling_to_string(config.frag);
+    config.frag = OFPUTIL_FRAG_NX_MATCH;
+    int e = transact(b->ctl, ofputil_encode_set_config(&config, v));
+    if (e < 0) {
+        return -e;
+    } else if (e) {
+        VLOG_ERR("bridge %s: the switch refused fragment handling "
+                 "\"nx-match\" (%s): the guards drop every first fragment "
+                 "of UDP and ICMPv6", b->name, ofperr_to_string(e));
+    } else if (behind_back) {
+        VLOG_WARN("bridge %s: fragment handling was changed to \"%s\" "
+                  "behind ovs-flowd's back; set back to \"nx-match\"",
+                  b->name, was);
+        b->n_tampered++;
+    } else {
+        VLOG_INFO("bridge %s: fragment handling set to \"nx-match\" "
+                  "(was \"%s\")", b->name, was);
+    }
+    return 0;
 }
 
 /* Returns the path of b's management socket (malloc'd). */
@@ -240,6 +300,9 @@ connect_bridge(struct rt_bridge *b)
     error = vconn_open_block(name, versions, DSCP_DEFAULT, 2000, &b->ctl);
     if (!error) {
         error = open_monitor(b, name);
+    }
+    if (!error) {
+        error = ensure_frag_handling(b, false);
     }
     if (error) {
         rt_bridge_set_error(b, xasprintf("connecting to %s: %s", name,
@@ -399,6 +462,11 @@ audit(struct rt_bridge *b)
         return;
     }
     rt_switch_schedule_audit(b);
+    error = ensure_frag_handling(b, true);
+    if (error) {
+        rt_switch_disconnect(b, ovs_strerror(error));
+        return;
+    }
     tables_error = rt_count_tables(b->ctl, counts);
     if (tables_error && tables_error != EPROTO) {
         rt_switch_disconnect(b, ovs_strerror(tables_error));

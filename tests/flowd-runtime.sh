@@ -30,7 +30,9 @@
 #     off, and the flows heal once the cause is gone; a bundle with one
 #     message refused on arrival commits nothing (tests/flowd/test-bundle);
 #   - flows deleted or added behind ovs-flowd's back: the audit notices
-#     and resyncs; a flow of someone else's costs one count of ours, the
+#     and resyncs; so it does with the bridge's fragment handling, which
+#     the guards need in "nx-match" mode (in "normal" mode they fail
+#     closed); a flow of someone else's costs one count of ours, the
 #     audits after it go by the tables' counts; a flow modified in place:
 #     the verification's digest notices, also of a flow with our cookie
 #     in a table without ours (the audit off);
@@ -536,6 +538,34 @@ t1=$(flowd coverage/read-counter rt_audit_by_tables)
     && ok "a foreign flow: our flows counted once ($((c1 - c0))), then $((t1 - t0)) audits by the tables' counts alone, nothing sent, the flow left" \
     || bad "a foreign flow: counted $((c1 - c0)) times, by tables $((t1 - t0)), flow mods $(( $(mods) - m0 ))"
 ovs-ofctl -O OpenFlow15 del-flows fbr "table=250,cookie=0x1234/-1"
+# (e) Fragment handling set to OpenFlow's "normal" mode, in which the
+# switch shows a first fragment without its ports.  With ovs-flowd
+# stopped (so its audit cannot undo it yet), a DHCP offer's first
+# fragment from guest f1 is still dropped: by the fragment guard, which
+# fails closed; once ovs-flowd runs again its audit sets "nx-match" back
+# and says so, and the DHCP server guard sees port 67.
+[ "$(ovs-ofctl get-frags fbr)" = nx-match ] \
+    && ok "ovs-flowd set the bridge's fragment handling to nx-match" \
+    || bad "fragment handling is '$(ovs-ofctl get-frags fbr)'"
+offer_frag() {
+    ovs-appctl ofproto/trace fbr "in_port=$(vsctl get interface f1 ofport),dl_src=52:54:00:f0:00:01,dl_dst=ff:ff:ff:ff:ff:ff,udp,nw_src=192.0.2.91,nw_dst=255.255.255.255,ip_frag=first,udp_src=67,udp_dst=68"
+}
+kill -STOP "$(cat "$work/flowd.pid")"
+ovs-ofctl set-frags fbr normal
+offer_frag > "$work/trace"
+kill -CONT "$(cat "$work/flowd.pid")"
+grep -q "^ *11\. udp,nw_frag=first,tp_src=0,tp_dst=0, priority 300" "$work/trace" \
+    && grep -q "^Datapath actions: .*userspace(.*controller" "$work/trace" \
+    && ok "fragment handling \"normal\": a fragmented DHCP offer is dropped by the fragment guard (fails closed)" \
+    || { bad "fragment handling \"normal\": a fragmented DHCP offer is not dropped by the fragment guard"; grep -E "^ *11\.|^Datapath" "$work/trace"; }
+frags_nx() { [ "$(ovs-ofctl get-frags fbr)" = nx-match ]; }
+wait_for "the audit to set nx-match back" 10 frags_nx \
+    && grep -q "fragment handling was changed to \"normal\" behind ovs-flowd's back; set back to \"nx-match\"" "$LOG" \
+    && ok "the audit set fragment handling back to nx-match and logged it"
+offer_frag > "$work/trace"
+grep -q "^ *11\. udp,in_port=[0-9]*,tp_src=67, priority 300" "$work/trace" \
+    && ok "fragment handling \"nx-match\": the DHCP server guard sees the fragment's port 67" \
+    || { bad "nx-match: the fragmented offer missed the DHCP server guard"; grep -E "^ *11\.|^Datapath" "$work/trace"; }
 # flowd/status: the audits and the verification that found changes are
 # counted (11a, 11b, 11c: at least 3), and the verifications after the
 # repair found the switch as installed (its time is shown).

@@ -120,22 +120,24 @@ zero_at() {
     fi
 }
 
-# logged RULE PORT: ovs-flowd logged at least one drop by RULE about
-# PORT (the attack class is named right in the log).
+# logged RULE PORT [IN_PORT]: ovs-flowd logged at least one drop by RULE
+# about PORT ("-" for a bridge-wide rule), of a packet from IN_PORT if
+# given (the attack class is named right in the log).
 logged() {
     local log=$sc_dir/log/ovs-flowd.log
+    local re="drop: .* rule=$1 port=$2 in_port=${3:-[^ ]*} "
     if [ ! -f "$log" ]; then
         ok "(drop log not checked: ovs-flowd is not built)"
         return
     fi
     for _ in $(seq 20); do       # The log is written asynchronously.
-        grep -q "drop: .* rule=$1 port=$2 " "$log" && break
+        grep -q "$re" "$log" && break
         sleep 0.1
     done
-    if grep -q "drop: .* rule=$1 port=$2 " "$log"; then
-        ok "ovs-flowd logged rule $1 for $2: $(grep "rule=$1 port=$2 " "$log" | wc -l) line(s)"
+    if grep -q "$re" "$log"; then
+        ok "ovs-flowd logged rule $1 for $2${3:+ from $3}: $(grep -c "$re" "$log") line(s)"
     else
-        bad "ovs-flowd logged no drop by rule $1 for $2"
+        bad "ovs-flowd logged no drop by rule $1 for $2${3:+ from $3}"
     fi
 }
 

@@ -51,6 +51,34 @@ else
     bad "the host's DHCPv6 advertise: $n of 2 at s2"
 fi
 
+# Fragments that hide what a guard looks at: a first fragment whose
+# header chain is cut short (RFC 7112, 7113) or that ends before the
+# UDP/ICMPv6 header, and fragmented neighbor discovery (RFC 6980).  The
+# receiver would reassemble a rogue DHCPv6 advertise, RA or NS that the
+# switch never saw whole.  No first fragment may arrive (a later one alone
+# is harmless: its reassembly times out); a large ping, fragmented the
+# legitimate way, must get through.
+FIRST="ether src $S1 and ip6[6] == 44 and (ip6[42:2] & 0xfff8) == 0"
+frag() { local ns=$1 mac=$2 dst=$3 size=$4 pkt=$5
+    scapy "$ns" "[sendp(Ether(src='$mac', dst='$dst') / f, iface='eth0', verbose=False) for f in fragment6($pkt, $size)]"; }
+DST8="IPv6ExtHdrDestOpt(options=[PadN(optdata=b'\0' * 4)])"
+zero_at "rogue DHCPv6 advertise behind a header chain cut by fragmentation" s2 eth0 "$FIRST" -- \
+    frag s1 "$S1" "$S2" 200 "IPv6(src='$LL1', dst='$LL2') / IPv6ExtHdrFragment(id=61) / IPv6ExtHdrDestOpt(options=[PadN(optdata=b'\0' * 252)]) / UDP(sport=547, dport=546) / DHCP6_Advertise(trid=7)"
+zero_at "rogue DHCPv6 advertise whose UDP header is in the second fragment" s2 eth0 "$FIRST" -- \
+    frag s1 "$S1" "$S2" 56 "IPv6(src='$LL1', dst='$LL2') / IPv6ExtHdrFragment(id=62) / $DST8 / UDP(sport=547, dport=546) / DHCP6_Advertise(trid=7)"
+zero_at "rogue RA whose ICMPv6 header is in the second fragment" s2 eth0 "$FIRST" -- \
+    frag s1 "$S1" 33:33:00:00:00:01 56 "IPv6(src='$LL1', dst='ff02::1', hlim=255) / IPv6ExtHdrFragment(id=63) / $DST8 / $(printf "$RA" "$LL1" 1800 1 "$S1" | sed 's/^IPv6([^)]*) \/ //')"
+zero_at "fragmented NS, s2's MAC in the option of the second fragment" s2 eth0 "$FIRST" -- \
+    frag s1 "$S1" 33:33:ff:00:00:72 72 "IPv6(src='$LL1', dst='ff02::1:ff00:72', hlim=255) / IPv6ExtHdrFragment(id=64) / ICMPv6ND_NS(tgt='2001:db8:6::72') / ICMPv6NDOptSrcLLAddr(lladdr='$S2')"
+# Whole headers in the first fragment: the guards must see them, which
+# OpenFlow's default fragment handling would not let them.
+zero_at "rogue RA in fragments, its header in the first" s2 eth0 "$FIRST" -- \
+    frag s1 "$S1" 33:33:00:00:00:01 64 "IPv6(src='$LL1', dst='ff02::1', hlim=255) / IPv6ExtHdrFragment(id=65) / $(printf "$RA" "$LL1" 1800 1 "$S1" | sed 's/^IPv6([^)]*) \/ //')"
+zero_at "rogue DHCPv6 advertise in fragments, its UDP header in the first" s2 eth0 "$FIRST" -- \
+    frag s1 "$S1" "$S2" 64 "IPv6(src='$LL1', dst='$LL2') / IPv6ExtHdrFragment(id=66) / UDP(sport=547, dport=546) / DHCP6_Advertise(trid=7) / DHCP6OptServerId(duid=DUID_LL(lladdr='$S1')) / DHCP6OptDNSServers(dnsservers=['2001:db8:bad::53'])"
+legit "s1 pings s2 with 3000-byte IPv6 packets (fragmented)" \
+    lx s1 ping -6 -c 2 -W 2 -s 3000 2001:db8:6::72
+
 # Forged neighbor advertisement (override) and solicitation.
 lx s6 ping -6 -c 1 -W 2 2001:db8:6::72 >/dev/null
 zero_at "forged NA (override) claiming s2's address" s6 eth0 "icmp6 and ether src $S1" -- \
@@ -98,5 +126,6 @@ zero_at "s2 sends from an unlisted (EUI-64) link-local address" s1 eth0 "icmp6 a
 logged ra-guard s1
 logged dhcpv6-server-guard s1
 logged nd-guard s1
+logged fragment-guard - s1
 logged ipv6-source-guard s2
 scenario_end

@@ -65,6 +65,28 @@ r = sr1(IP(dst='192.0.2.1') / UDP(sport=5353, dport=53) /
         DNS(rd=1, qd=DNSQR(qname='service.example')), timeout=3, verbose=False)
 assert r is not None and r.haslayer(DNS) and r[DNS].an.rdata == '192.0.2.1'
 \""
+# A rogue offer in fragments: OpenFlow's default fragment handling shows a
+# first fragment without its UDP ports, so the switch must be in
+# "nx-match" mode for the guard to see port 67 (ovs-flowc(8), FRAGMENTS).
+# No first fragment may reach c2; the host's fragmented offer does.
+R1=52:54:00:80:00:81 DH=52:54:00:80:00:01
+if [ "$(ovs-ofctl get-frags dhbr)" = nx-match ]; then
+    ok "the bridge's fragment handling is nx-match"
+else
+    bad "the bridge's fragment handling is '$(ovs-ofctl get-frags dhbr)'"
+fi
+OFFER="IP(src='%s', dst='192.0.2.82') / UDP(sport=67, dport=68) / BOOTP(op=2, yiaddr='192.0.2.82', xid=0x1234, chaddr=bytes.fromhex('${C2//:/}')) / DHCP(options=[('message-type', 'offer'), ('router', '%s'), 'end'])"
+FIRST4="ip and (ip[6] & 0x20) != 0 and (ip[6:2] & 0x1fff) == 0"
+zero_at "rogue DHCP offer in fragments" c2 eth0 "ether src $R1 and $FIRST4" -- \
+    lx r1 /usr/bin/python3 -c "from scapy.all import *; [sendp(Ether(src='$R1', dst='$C2') / f, iface='eth0', verbose=False) for f in fragment($(printf "$OFFER" 192.0.2.81 192.0.2.81), 64)]"
+capture_start c2 eth0 "ether src $DH and $FIRST4"
+lx dh /usr/bin/python3 -c "from scapy.all import *; [sendp(Ether(src='$DH', dst='$C2') / f, iface='eth0', verbose=False) for f in fragment($(printf "$OFFER" 192.0.2.1 192.0.2.1), 64)]"
+n=$(capture_count)
+if [ "$n" = 1 ]; then
+    ok "legit: the host's offer in fragments reaches c2"; sc_legit=$((sc_legit + 1))
+else
+    bad "the host's offer in fragments: $n first fragments at c2, want 1"
+fi
 kill $(cat "$sc_dir/host.pid" "$sc_dir/rogue.pid" 2>/dev/null) 2>/dev/null
 wait
 logged dhcp-server-guard r1
