@@ -14,10 +14,10 @@
  * (arp_sha) and inside NS/NA options (nd_sll, nd_tll), the NA target (a
  * port may only advertise its own addresses, which stops ND spoofing even
  * with the override flag), hop limit 255 on ND (RFC 4861), and the server
- * roles a guest never has: DHCPv4 server (udp 67), router advertisement and
- * redirect, DHCPv6 server (udp 547), unless the host port's "services"
- * grant them; and, for every port, the fragments that would hide one of
- * these from it (fragment_guard()). */
+ * roles a guest never has: DHCPv4 server (from udp 67 or to 68), router
+ * advertisement and redirect, DHCPv6 server (from udp 547 or to 546),
+ * unless the host port's "services" grant them; and, for every port, the
+ * fragments that would hide one of these from it (fragment_guard()). */
 #include "pipe-priv.h"
 
 #include <sys/socket.h>
@@ -111,11 +111,17 @@ protocol_guard(struct pctx *c, const struct topo_port *p)
     px_flow(c, PIPE_T_PROTOCOL, 100, PIPE_K_ARP_SHA_GUARD, p,
             px_drop(c, PIPE_K_ARP_SHA_GUARD, p), "in_port=%s,arp", ref);
 
-    /* Server and router roles. */
+    /* Server and router roles.  A DHCP server is told by its source port
+     * and by the client port it sends to: clients filter on their own
+     * port only, so a rogue's offer from any other source port would be
+     * taken as well. */
     if (!(p->services & TOPO_SVC_DHCP)) {
         px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_DHCP_SERVER_GUARD, p,
                 px_drop(c, PIPE_K_DHCP_SERVER_GUARD, p),
                 "in_port=%s,udp,tp_src=67", ref);
+        px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_DHCP_SERVER_GUARD, p,
+                px_drop(c, PIPE_K_DHCP_SERVER_GUARD, p),
+                "in_port=%s,udp,tp_dst=68", ref);
     }
     if (!(p->services & TOPO_SVC_RA)) {
         px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_RA_GUARD, p,
@@ -129,6 +135,9 @@ protocol_guard(struct pctx *c, const struct topo_port *p)
         px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_DHCPV6_SERVER_GUARD, p,
                 px_drop(c, PIPE_K_DHCPV6_SERVER_GUARD, p),
                 "in_port=%s,udp6,tp_src=547", ref);
+        px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_DHCPV6_SERVER_GUARD, p,
+                px_drop(c, PIPE_K_DHCPV6_SERVER_GUARD, p),
+                "in_port=%s,udp6,tp_dst=546", ref);
     }
 
     /* Neighbor solicitation: hop limit 255, source link-layer option

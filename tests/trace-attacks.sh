@@ -130,6 +130,8 @@ expect "  twin: RA from the host port that serves RA reaches the segment" virbr4
 # 7. DHCP server.
 expect "DHCP offer from a guest" virbr4 \
     "in_port=vk42,dl_src=$M42,dl_dst=$BC,udp,nw_src=192.0.2.12,nw_dst=255.255.255.255,udp_src=67,udp_dst=68" drop:dhcp-server-guard
+expect "DHCP offer from a guest's other source port" virbr4 \
+    "in_port=vk42,dl_src=$M42,dl_dst=$BC,udp,nw_src=192.0.2.12,nw_dst=255.255.255.255,udp_src=6767,udp_dst=68" drop:dhcp-server-guard
 expect "  twin: DHCP offer from the host port" virbr4 \
     "in_port=vmh1,dl_src=$MH1,dl_dst=$M42,udp,nw_src=192.0.2.1,nw_dst=192.0.2.12,udp_src=67,udp_dst=68" vk42
 expect "  twin: DHCP discover from 0.0.0.0 (dhcp: true) crosses the patch" virbr6 \

@@ -42,6 +42,9 @@ fi
 DH="IPv6(src='%s', dst='$LL2') / UDP(sport=547, dport=546) / DHCP6_Advertise(trid=7)"
 zero_at "rogue DHCPv6 advertise from s1" s2 eth0 "udp port 546" -- \
     scapy s1 "sendp(Ether(src='$S1', dst='$S2') / $(printf "$DH" "$LL1"), iface='eth0', count=3, verbose=False)"
+# Clients filter on their own port, 546, not on the server's.
+zero_at "rogue DHCPv6 advertise from source port 5470" s2 eth0 "udp dst port 546" -- \
+    scapy s1 "sendp(Ether(src='$S1', dst='$S2') / $(printf "$DH" "$LL1" | sed 's/sport=547/sport=5470/'), iface='eth0', count=3, verbose=False)"
 capture_start s2 eth0 "udp port 546"
 scapy s6 "sendp(Ether(src='$S6', dst='$S2') / $(printf "$DH" "$LL6"), iface='eth0', count=2, verbose=False)"
 n=$(capture_count)

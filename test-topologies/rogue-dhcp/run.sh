@@ -79,6 +79,10 @@ OFFER="IP(src='%s', dst='192.0.2.82') / UDP(sport=67, dport=68) / BOOTP(op=2, yi
 FIRST4="ip and (ip[6] & 0x20) != 0 and (ip[6:2] & 0x1fff) == 0"
 zero_at "rogue DHCP offer in fragments" c2 eth0 "ether src $R1 and $FIRST4" -- \
     lx r1 /usr/bin/python3 -c "from scapy.all import *; [sendp(Ether(src='$R1', dst='$C2') / f, iface='eth0', verbose=False) for f in fragment($(printf "$OFFER" 192.0.2.81 192.0.2.81), 64)]"
+# Clients filter on their own port, 68, not on the server's: an offer
+# from any other source port would be taken too.
+zero_at "rogue DHCP offer from source port 6767" c2 eth0 "ether src $R1 and udp dst port 68" -- \
+    lx r1 /usr/bin/python3 -c "from scapy.all import *; sendp(Ether(src='$R1', dst='$C2') / $(printf "$OFFER" 192.0.2.81 192.0.2.81 | sed 's/sport=67/sport=6767/'), iface='eth0', count=3, verbose=False)"
 capture_start c2 eth0 "ether src $DH and $FIRST4"
 lx dh /usr/bin/python3 -c "from scapy.all import *; [sendp(Ether(src='$DH', dst='$C2') / f, iface='eth0', verbose=False) for f in fragment($(printf "$OFFER" 192.0.2.1 192.0.2.1), 64)]"
 n=$(capture_count)
