@@ -359,39 +359,18 @@ cmd_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_put_format(&s, "topology: %s (%"PRIu64" reloads, %"PRIu64
                   " rejected)\n", fd->topo_file, fd->n_reloads,
                   fd->n_reload_failures);
-    /* What a busy bridge's thread is changing is told once it is done
-     * (seconds, for a read-back of millions of flows). */
-    rt_work_finish(&fd->bridges, idl_run, idl_wait, fd->idl);
     ds_put_format(&s, "ovsdb: %s (%s)\n", db_remote,
                   ovsdb_idl_is_connected(fd->idl) ? "connected"
                   : "not connected");
+    /* A busy bridge's thread may work for seconds (a read-back of
+     * millions of flows): its status is told as it was when it started. */
+    rt_work_reap(&fd->bridges);
     HMAP_FOR_EACH (b, node, &fd->bridges) {
-        ds_put_format(&s, "bridge %s: %s, %s, flows desired %"PRIuSIZE
-                      " installed %"PRIuSIZE", flow mods sent %"PRIu64
-                      ", syncs %"PRIu64, b->name,
-                      !b->br ? "left the topology"
-                      : b->in_db ? "in ovsdb" : "not in ovsdb",
-                      b->ctl ? "connected" : "not connected",
-                      rt_table_count(rt_bridge_desired(b)),
-                      rt_table_count(&b->installed), b->n_flow_mods,
-                      b->n_syncs);
-        if (b->last_sync) {
-            ds_put_format(&s, ", last sync ");
-            ds_put_strftime_msec(&s, "%Y-%m-%dT%H:%M:%S.###Z", b->last_sync,
-                                 true);
-            ds_put_format(&s, " (%lld ms)", b->last_sync_ms);
-        }
-        if (b->last_verify) {
-            ds_put_format(&s, ", last verified ");
-            ds_put_strftime_msec(&s, "%Y-%m-%dT%H:%M:%S.###Z",
-                                 b->last_verify, true);
-        }
-        if (b->n_tampered) {
-            ds_put_format(&s, ", changed behind our back %"PRIu64" times",
-                          b->n_tampered);
-        }
-        if (b->last_error) {
-            ds_put_format(&s, ", last error: %s", b->last_error);
+        ds_put_format(&s, "bridge %s: ", b->name);
+        if (rt_bridge_busy(b)) {
+            rt_work_format_status(b, &s);
+        } else {
+            rt_bridge_format_status(b, &s);
         }
         ds_put_char(&s, '\n');
     }

@@ -563,6 +563,35 @@ rt_switch_wait(struct rt_bridge *b)
 }
 
 void
+rt_bridge_format_status(const struct rt_bridge *b, struct ds *s)
+{
+    ds_put_format(s, "%s, %s, flows desired %"PRIuSIZE" installed %"PRIuSIZE
+                  ", flow mods sent %"PRIu64", syncs %"PRIu64,
+                  !b->br ? "left the topology"
+                  : b->in_db ? "in ovsdb" : "not in ovsdb",
+                  b->ctl ? "connected" : "not connected",
+                  rt_table_count(rt_bridge_desired(b)),
+                  rt_table_count(&b->installed), b->n_flow_mods, b->n_syncs);
+    if (b->last_sync) {
+        ds_put_format(s, ", last sync ");
+        ds_put_strftime_msec(s, "%Y-%m-%dT%H:%M:%S.###Z", b->last_sync, true);
+        ds_put_format(s, " (%lld ms)", b->last_sync_ms);
+    }
+    if (b->last_verify) {
+        ds_put_format(s, ", last verified ");
+        ds_put_strftime_msec(s, "%Y-%m-%dT%H:%M:%S.###Z", b->last_verify,
+                             true);
+    }
+    if (b->n_tampered) {
+        ds_put_format(s, ", changed behind our back %"PRIu64" times",
+                      b->n_tampered);
+    }
+    if (b->last_error) {
+        ds_put_format(s, ", last error: %s", b->last_error);
+    }
+}
+
+void
 rt_bridge_destroy(struct rt_bridge *b)
 {
     struct rt_counter *c;

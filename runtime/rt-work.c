@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "latch.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "ovs-thread.h"
 #include "timeval.h"
@@ -24,6 +25,10 @@ struct rt_work {
     pthread_t thread;
     bool finished;              /* Written by the thread, read by the main
                                  * thread after the latch is seen set. */
+    /* For flowd/status meanwhile (rt_work_format_status()). */
+    const char *what;           /* What the thread does. */
+    long long int started;      /* When (monotonic ms). */
+    char *status;               /* Owned: b's status when it started. */
 };
 
 /* Set by each thread when it is done; waited on by the main thread. */
@@ -46,6 +51,16 @@ work_is_big(const struct rt_bridge *b)
 {
     return (b->need_dump || (b->need_verify && !b->need_sync)
             || !b->in_sync || !b->built_ofports);
+}
+
+/* What a thread starting on 'b''s work will do, for flowd/status (the
+ * order is rt_sync_bridge()'s). */
+static const char *
+work_name(const struct rt_bridge *b)
+{
+    return (b->need_dump ? "reading back and syncing"
+            : b->need_sync ? "syncing"
+            : "verifying");
 }
 
 static void *
@@ -90,9 +105,14 @@ rt_work_run(struct hmap *bridges, const struct model *m)
         }
         for (size_t i = 0; i < n; i++) {
             struct rt_work *w = xzalloc(sizeof *w);
+            struct ds status = DS_EMPTY_INITIALIZER;
 
+            rt_bridge_format_status(due[i], &status);
             w->b = due[i];
             w->m = m;
+            w->what = work_name(due[i]);
+            w->started = time_msec();
+            w->status = ds_steal_cstr(&status);
             due[i]->work = w;
             w->thread = ovs_thread_create("sync", work_thread, w);
         }
@@ -114,6 +134,7 @@ rt_work_reap(struct hmap *bridges)
 
         if (w && __atomic_load_n(&w->finished, __ATOMIC_ACQUIRE)) {
             xpthread_join(w->thread, NULL);
+            free(w->status);
             free(w);
             b->work = NULL;
         }
@@ -126,6 +147,15 @@ rt_work_hurry(struct rt_bridge *b)
     if (rt_bridge_busy(b)) {
         __atomic_store_n(&b->verify_stop, true, __ATOMIC_RELEASE);
     }
+}
+
+void
+rt_work_format_status(const struct rt_bridge *b, struct ds *s)
+{
+    const struct rt_work *w = b->work;
+
+    ds_put_format(s, "busy %s for %lld ms; when it started: %s", w->what,
+                  time_msec() - w->started, w->status);
 }
 
 void

@@ -501,6 +501,13 @@ const struct rt_table *rt_bridge_desired(const struct rt_bridge *b);
 /* Releases everything 'b' owns (closes its connections). */
 void rt_bridge_destroy(struct rt_bridge *b);
 
+/* Appends to 's' what flowd/status says of 'b' after "bridge NAME: "
+ * (OVSDB, connection, flow counts, syncs, verification, errors), with no
+ * newline.  Reads what a busy bridge's thread changes: not for a busy
+ * bridge (rt_work_format_status() says what it was). */
+struct ds;
+void rt_bridge_format_status(const struct rt_bridge *b, struct ds *s);
+
 /* --- OVSDB (rt-ovsdb.c) ---------------------------------------------- */
 
 struct ovsdb_idl;
@@ -523,8 +530,9 @@ void rt_ovsdb_monitor(struct ovsdb_idl *idl);
  * fail_mode and protocols), then updates every rt_bridge's 'in_db',
  * 'ofports' and 'bound'.  Sets 'need_sync' on bridges whose bindings
  * changed.  Leaves busy bridges (rt_bridge_busy()) alone and marks them
- * to be bound in full by the first call after they are reaped.  Consumes the IDL's tracked changes (clears them) unless it
- * returns true: a transaction is still in progress. */
+ * to be bound in full by the first call after they are reaped.  Consumes
+ * (clears) the IDL's tracked changes, unless it returns true: a
+ * transaction of its own is still in progress. */
 bool rt_ovsdb_run(struct ovsdb_idl *, const struct topo *t,
                   struct hmap *rt_bridges,
                   const struct rt_ovsdb_options *);
@@ -605,6 +613,10 @@ void rt_work_reap(struct hmap *bridges);
 void rt_work_hurry(struct rt_bridge *b);
 /* Wakes the poll loop when a bridge's thread is done. */
 void rt_work_wait(void);
+/* Appends to 's', for busy bridge 'b', what its thread is doing and for
+ * how long, then b's status (rt_bridge_format_status()) as it was when
+ * the thread started: flowd/status answers at once. */
+void rt_work_format_status(const struct rt_bridge *b, struct ds *s);
 /* Waits for every bridge's work to end (and reaps it), calling
  * 'idle(aux)' and 'idle_wait(aux)' (both may be NULL) in a poll loop
  * meanwhile: they may touch nothing busy bridges own. */

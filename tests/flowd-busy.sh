@@ -111,8 +111,21 @@ elif since | grep -q "bridge br0: .* flow mods in"; then
 else
     ok "flowd/ports answered in $(((t1 - t0) / 1000000)) ms while br0 is being repaired"
 fi
+# flowd/status too: br0 is said to be busy, with its figures of before.
+st=$(flowd flowd/status)
+if since | grep -q "bridge br0: .* flow mods in"; then
+    bad "flowd/status answered only after br0's repair"
+elif echo "$st" | grep -q "^bridge br0: busy reading back and syncing for [0-9]* ms; when it started: in ovsdb, connected, flows desired [0-9]* installed [0-9]*" \
+    && echo "$st" | grep -q "^bridge br1: in ovsdb, connected"; then
+    ok "flowd/status answered while br0 is being repaired: $(echo "$st" | grep "^bridge br0" | cut -c1-80)..."
+else
+    bad "flowd/status during br0's repair: $st"
+fi
 wait_for "br1's new port" 30 synced br1 || exit 1
 wait_for "br0's repair" 60 synced br0 || exit 1
+flowd flowd/status | grep -q "^bridge br0: in ovsdb, connected, flows desired" \
+    && ok "flowd/status: br0 no longer busy" \
+    || bad "flowd/status after br0's repair: $(flowd flowd/status | grep "^bridge br0")"
 flowd flowd/ports > "$work/ports"
 grep -q "^br1 s1 guest ofport=3000 bound" "$work/ports" \
     && grep -q "^br0 g1999 guest ofport=2999 bound" "$work/ports" \
