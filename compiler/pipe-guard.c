@@ -6,8 +6,8 @@
  * IPv6 source must be one of the port's addresses (its allowed_extra
  * prefixes included), with three exceptions a booting host needs: ARP
  * probes from 0.0.0.0 (RFC 5227), DHCPv4 DISCOVER/REQUEST from 0.0.0.0
- * when the port has "dhcp", and :: for duplicate address detection (NS)
- * and the MLD report that goes with it.  Everything else that is not ARP,
+ * when the port has "dhcp", and :: for duplicate address detection (NS for
+ * one of its own addresses) and the MLD report that goes with it.  Everything else that is not ARP,
  * IPv4 or IPv6 is dropped.
  *
  * Table 11 checks what the source does not cover: the MAC inside ARP
@@ -82,10 +82,19 @@ source_guard(struct pctx *c, const struct topo_port *p)
             }
         }
     }
-    /* Duplicate address detection: NS from ::, and the MLDv2 report a
-     * host sends from :: while it joins the solicited-node group. */
-    px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_IPV6_GUARD, p, next,
-            "in_port=%s,icmp6,ipv6_src=::,icmp_type=135", ref);
+    /* Duplicate address detection: NS from :: for one of its own
+     * addresses (for another's, it would make that one's DAD fail: a
+     * denial of service at every boot), and the MLDv2 report a host sends
+     * from :: while it joins the solicited-node group. */
+    for (size_t s = 0; s < 3; s++) {
+        for (size_t i = 0; i < sets[s]->n; i++) {
+            if (sets[s]->p[i].family == AF_INET6) {
+                px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_IPV6_GUARD, p, next,
+                        "in_port=%s,icmp6,ipv6_src=::,icmp_type=135,"
+                        "nd_target=%s", ref, px_addr(&sets[s]->p[i], buf));
+            }
+        }
+    }
     px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_IPV6_GUARD, p, next,
             "in_port=%s,icmp6,ipv6_src=::,icmp_type=143", ref);
     px_flow(c, PIPE_T_SOURCE, 100, PIPE_K_IPV6_GUARD, p,
@@ -186,7 +195,8 @@ protocol_guard(struct pctx *c, const struct topo_port *p)
  * fragment a forged link-layer address (RFC 6980: ND is never
  * fragmented).  OVS's userspace parser leaves nw_proto 0 when the chain is
  * cut short; the kernel datapath's names the upper-layer protocol with
- * zero ports/type instead, as both do for a header cut short.  Later
+ * zero ports/type instead, as both do for a header cut short, or 59 (no
+ * next header) when the chain ends at the fragment's end.  Later
  * fragments pass: without their first one they are never reassembled.
  *
  * This needs the bridge's fragment handling to be "nx-match" (ovs-flowd
@@ -201,6 +211,7 @@ fragment_guard(struct pctx *c)
 {
     static const char *const matches[] = {
         "ipv6,nw_proto=0",
+        "ipv6,ip_frag=first,nw_proto=59",
         "udp,ip_frag=first,tp_src=0,tp_dst=0",
         "udp6,ip_frag=first,tp_src=0,tp_dst=0",
         "icmp6,ip_frag=first,icmp_type=0",

@@ -120,6 +120,17 @@ expect "NS answered by the switch, to the asker only" virbr6 \
 expect "NS with a forged source link-layer address" virbr6 \
     "$I63,dl_dst=33:33:ff:00:00:14,$NS,nd_sll=$M65" drop:nd-guard
 
+DAD="icmp6,ipv6_src=::,nw_ttl=255,icmpv6_type=135,icmpv6_code=0"
+expect "DAD NS for a neighbour's address (its DAD would fail)" virbr6 \
+    "$I63,dl_dst=33:33:ff:00:00:14,$DAD,ipv6_dst=ff02::1:ff00:14,nd_target=2001:db8:6::14" drop:ipv6-source-guard
+expect "  twin: DAD NS for its own address" virbr6 \
+    "$I63,dl_dst=33:33:ff:00:00:13,$DAD,ipv6_dst=ff02::1:ff00:13,nd_target=2001:db8:6::13" eth0,vk42,vmh1,vk64,mon0,vk65
+LNA="icmp6,ipv6_src=fe80::bad,ipv6_dst=ff02::1,nw_ttl=255,icmpv6_type=136,icmpv6_code=0,nd_tll=$LAN"
+expect "LAN host's NA for the host port's link-local address (override)" virbr4 \
+    "in_port=eth0,dl_src=$LAN,dl_dst=33:33:00:00:00:01,$LNA,nd_target=fe80::5054:ff:fe00:1" drop:border-ingress
+expect "  twin: LAN host's NA for its own address" virbr4 \
+    "in_port=eth0,dl_src=$LAN,dl_dst=33:33:00:00:00:01,$LNA,nd_target=fe80::bad" vk63,vk64,mon0,vk65,vk42,vmh1
+
 # 6. Router advertisements.
 RA="ipv6_dst=ff02::1,nw_ttl=255,icmpv6_type=134,icmpv6_code=0"
 expect "RA from a guest" virbr4 \
@@ -188,6 +199,8 @@ expect "first fragment without its ICMPv6 header" virbr6 \
     "$I63,dl_dst=$M64,icmp6,$V6,ip_frag=first,icmpv6_type=0,icmpv6_code=0" drop:fragment-guard
 expect "first fragment without its UDP header (IPv4)" virbr6 \
     "$I63,dl_dst=$M64,udp,nw_src=192.0.2.13,nw_dst=192.0.2.14,ip_frag=first,udp_src=0,udp_dst=0" drop:fragment-guard
+expect "first fragment whose header chain ends with it (kernel datapath)" virbr6 \
+    "$I63,dl_dst=$M64,ipv6,$V6,ip_frag=first,nw_proto=59" drop:fragment-guard
 expect "IPv6 header chain cut short" virbr6 \
     "$I63,dl_dst=$M64,ipv6,$V6,nw_proto=0" drop:fragment-guard
 expect "fragmented NS" virbr6 \

@@ -123,6 +123,11 @@ else
 fi
 legit "s2's re-added address works" lx s1 ping -6 -c 2 -W 2 2001:db8:6::72
 
+# Duplicate address detection for someone else's address: s1's NS from ::
+# for s2's address would make s2's DAD fail (at every boot, every link-up).
+zero_at "DAD NS from s1 for s2's address" s2 eth0 "icmp6 and ip6[40] == 135 and ether src $S1" -- \
+    scapy s1 "sendp(Ether(src='$S1', dst='33:33:ff:00:00:72') / IPv6(src='::', dst='ff02::1:ff00:72', hlim=255) / ICMPv6ND_NS(tgt='2001:db8:6::72'), iface='eth0', count=3, verbose=False)"
+
 # s2 may use only its listed link-local address, not the EUI-64 one.
 zero_at "s2 sends from an unlisted (EUI-64) link-local address" s1 eth0 "icmp6 and src host fe80::5054:ff:fe70:72" -- \
     scapy s2 "sendp(Ether(src='$S2', dst='$S1') / IPv6(src='fe80::5054:ff:fe70:72', dst='$LL1') / ICMPv6EchoRequest(), iface='eth0', count=3, verbose=False)"
