@@ -676,6 +676,26 @@ only_keys(struct ck *ck, json_t *obj, const char *ptr,
     }
 }
 
+/* Returns a host-only bridge patched to 'br', directly or through other
+ * bridges, or NULL.  'seen' (one flag a bridge, all false) is scratch. */
+static const struct topo_bridge *
+host_only_patched(const struct topo_bridge *br, bool *seen)
+{
+    seen[br->index] = true;
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct topo_port *p = br->ports[i];
+        if (p->peer && !seen[p->peer->bridge->index]) {
+            const struct topo_bridge *peer = p->peer->bridge;
+            const struct topo_bridge *ho = (peer->host_only ? peer
+                                            : host_only_patched(peer, seen));
+            if (ho) {
+                return ho;
+            }
+        }
+    }
+    return NULL;
+}
+
 static void
 parse_nat(struct ck *ck, struct topo_bridge *br, json_t *obj)
 {
@@ -695,6 +715,17 @@ parse_nat(struct ck *ck, struct topo_bridge *br, json_t *obj)
     if (br->host_only) {
         ck_err(ck, ptr, "NAT on host-only bridge \"%s\": a host-only "
                "network never reaches an uplink", br->name);
+    } else {
+        /* Host-only spreads over patch links (model.c): the NAT would
+         * route the host-only guests out of the uplink. */
+        bool *seen = fc_xzalloc(ck->t->n_bridges + 1);
+        const struct topo_bridge *ho = host_only_patched(br, seen);
+        if (ho) {
+            ck_err(ck, ptr, "NAT on bridge \"%s\", which is patched to "
+                   "host-only bridge \"%s\": a host-only network never "
+                   "reaches an uplink", br->name, ho->name);
+        }
+        free(seen);
     }
     v = json_object_get(obj, "uplink");
     if (!v) {
