@@ -2,8 +2,8 @@
 """gen-topology.py -- synthetic topologies for the benchmarks: N guests
 over B bridges linked in a chain by patch ports, IPv4 + IPv6 guests (a
 few with DHCP or listed link-local addresses), one host port per bridge,
-a monitor port and a mirror on the first bridge, an uplink on the last.
-Deterministic from the seed.
+a monitor port and a mirror on the first bridge, an uplink on the last;
+datapath_type netdev.  Deterministic from the seed.
 
 Usage: gen-topology.py N [B] [SEED] > topo.json"""
 import json
@@ -20,6 +20,9 @@ def main():
         bridges["br%d" % k] = {
             "subnets": ["192.0.2.0/24", "2001:db8:%x::/48" % k],
             "ports": {}, "log": {"drops": True, "rate_pps": 100},
+            # The benchmarks' switch (userspace datapath): ovs-flowd and
+            # the compiled file ovs-ofctl loads agree on the ND responder.
+            "datapath_type": "netdev",
         }
     # Guests: IPv4 only fits 250 per /24, so most use IPv6 + a shared
     # /24's address where room; deterministic shuffle over bridges.

@@ -72,6 +72,9 @@ usage(FILE *stream)
 "                        replace-flows; dump: canonical dump-flows text;\n"
 "                        json: the flow IR\n"
 "      --ofport-auto     number every port by its position on its bridge\n"
+"      --datapath-type TYPE  system or netdev: the datapath of every\n"
+"                        bridge, instead of its datapath_type (only\n"
+"                        netdev's switch answers neighbor solicitations)\n"
 "      --ofport NAME=N   write port NAME as OpenFlow port N (a dump then\n"
 "                        prints numbers, as dump-flows --no-names);\n"
 "                        NAME=none: NAME is not on the switch, its flows\n"
@@ -115,7 +118,7 @@ write_bridge(const struct model *m, const struct topo_bridge *br,
              enum format fmt, const struct pipe_options *opt, FILE *stream,
              const char *where)
 {
-    static const struct pipe_options names_only;
+    struct pipe_options names_only = { .nd_ext = opt->nd_ext };
     struct pipe_bridge *pb;
     int rc = 0;
 
@@ -153,6 +156,7 @@ cmd_compile(int argc, char *argv[])
         { "format", required_argument, NULL, 'f' },
         { "ofport", required_argument, NULL, 'p' },
         { "ofport-auto", no_argument, NULL, 'a' },
+        { "datapath-type", required_argument, NULL, 'd' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -160,6 +164,7 @@ cmd_compile(int argc, char *argv[])
     const char *dir = NULL, *bridge = NULL;
     enum format fmt = FMT_OFCTL;
     bool ofport_auto = false;
+    enum pipe_nd_ext nd_ext = PIPE_ND_EXT_AUTO;
     int c, rc = 0;
 
     /* Bridges are built and written one after the other: keep the
@@ -217,6 +222,19 @@ cmd_compile(int argc, char *argv[])
         case 'a':
             ofport_auto = true;
             break;
+        case 'd':
+            /* The datapath the flows are for decides the ND responder
+             * (pipe_nd_ext): only the userspace one builds answers. */
+            if (!strcmp(optarg, "netdev")) {
+                nd_ext = PIPE_ND_EXT_YES;
+            } else if (!strcmp(optarg, "system")) {
+                nd_ext = PIPE_ND_EXT_NO;
+            } else {
+                fprintf(stderr, "ovs-flowc: unknown datapath type \"%s\" "
+                        "(system or netdev)\n", optarg);
+                return 2;
+            }
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -256,6 +274,7 @@ cmd_compile(int argc, char *argv[])
         .ofport = (ofport_auto ? position_ofport
                    : ofports.n ? lookup_ofport : NULL),
         .aux = &ofports,
+        .nd_ext = nd_ext,
     };
     static const char *const ext[] = { "flows", "dump", "json" };
     for (size_t i = 0; i < t->n_bridges && !rc; i++) {

@@ -31,6 +31,8 @@ struct pctx {
     int flood_chunk;    /* px_flow() makes flood flows of this chunk. */
     uint32_t detail;    /* Low 24 bits of the cookies px_flow() makes
                          * (a policy rule's number), normally 0. */
+    bool nd_answer;     /* The switch answers neighbor solicitations
+                         * (pipe_options.nd_ext). */
     uint16_t filter_zone;               /* Conntrack zone of the policy. */
     uint16_t nat_zone;                  /* Conntrack zone of NAT. */
     char drop_buf[96];                  /* px_drop()'s result. */

@@ -19,9 +19,18 @@
  * becomes 2 (target link-layer address).  OVS checks a set_field's
  * prerequisites against the flow's match, and nd_tll requires
  * icmpv6_type=136, so the flow resubmits to table 21, whose flow matches
- * the rewritten packet and sets nd_tll and outputs it. */
+ * the rewritten packet and sets nd_tll and outputs it.
+ *
+ * Setting nd_reserved and the option type needs a datapath with the ND
+ * extensions (the userspace one; OVS refuses such flows on the Linux
+ * kernel's).  Without them (pipe_options.nd_ext), every NS for a pinned
+ * address, but the owner's own, is delivered to the owner alone, who
+ * answers, and its NA passes the guards of table 11 (only the owner may
+ * advertise the address): no guest sees another's solicitations, and the
+ * NAT gateway's IPv6 address, which no port owns, is not answered. */
 #include "pipe-priv.h"
 
+#include <inttypes.h>
 #include <sys/socket.h>
 
 /* Answers ARP requests for 'a' with 'mac'.  'owner' (if any) is the port
@@ -56,7 +65,8 @@ arp_responder(struct pctx *c, const struct topo_port *owner,
 }
 
 /* Answers neighbor solicitations for 'a' with 'mac' (as a router if
- * 'router'); 'owner', 'only' and 'kind' as for arp_responder(). */
+ * 'router'), or, where the switch cannot build the answer, delivers them
+ * to 'owner' alone; 'owner', 'only' and 'kind' as for arp_responder(). */
 static void
 nd_responder(struct pctx *c, const struct topo_port *owner,
              const struct prefix *a, const struct mac *mac, bool router,
@@ -71,6 +81,17 @@ nd_responder(struct pctx *c, const struct topo_port *owner,
         px_flow(c, PIPE_T_RESPOND, 200, kind, owner, next,
                 "in_port=%s,icmp6,icmp_type=135,nd_target=%s",
                 px_ref(c, owner), ip);
+    }
+    if (!c->nd_answer) {
+        if (owner) {
+            strbuf_clear(&c->act);
+            strbuf_printf(&c->act, "set_field:0x%"PRIx32"->reg1,"
+                          "resubmit(,%d)", owner->id, PIPE_T_EGRESS);
+            px_flow(c, PIPE_T_RESPOND, 100, kind, owner,
+                    strbuf_cstr(&c->act),
+                    "%sicmp6,icmp_type=135,nd_target=%s", only, ip);
+        }
+        return;
     }
     /* nd_reserved is printed back in decimal: 0x60000000 = solicited +
      * override, 0xe0000000 = router + solicited + override. */
@@ -139,11 +160,14 @@ pipe_build_responder(struct pctx *c)
     char next[32];
 
     snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_CONNTRACK);
-    /* What the responder never answers. */
-    px_flow(c, PIPE_T_RESPOND, 150, PIPE_K_ND_RESPONDER, NULL, next,
-            "icmp6,icmp_type=135,ipv6_src=::");
-    px_flow(c, PIPE_T_RESPOND, 150, PIPE_K_ND_RESPONDER, NULL, next,
-            "icmp6,icmp_type=135,nd_sll=00:00:00:00:00:00");
+    /* What the responder never answers (delivered to the owner alone
+     * where the switch does not answer: see nd_responder()). */
+    if (c->nd_answer) {
+        px_flow(c, PIPE_T_RESPOND, 150, PIPE_K_ND_RESPONDER, NULL, next,
+                "icmp6,icmp_type=135,ipv6_src=::");
+        px_flow(c, PIPE_T_RESPOND, 150, PIPE_K_ND_RESPONDER, NULL, next,
+                "icmp6,icmp_type=135,nd_sll=00:00:00:00:00:00");
+    }
 
     for (size_t i = 0; i < c->n_ports; i++) {
         const struct topo_port *p = c->ports[i];

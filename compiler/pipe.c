@@ -318,6 +318,9 @@ pipe_build(const struct model *m, const struct topo_bridge *br,
     };
 
     pb->br = br;
+    c.nd_answer = (c.opt->nd_ext == PIPE_ND_EXT_YES
+                   || (c.opt->nd_ext == PIPE_ND_EXT_AUTO
+                       && !strcmp(br->datapath_type, "netdev")));
     /* Most bridges need some 50-70 flows a port: start there rather than
      * growing (copying) the array a dozen times. */
     pb->cap_flows = 64 * (c.opt->only_ports ? 1 : br->n_ports + 1);

@@ -30,7 +30,9 @@
  *   20  respond     ARP and ND responder: requests for a pinned address of
  *                   this bridge are answered by the switch back to the
  *                   asker (never for the owner's own probes, DAD, or
- *                   NS without a source link-layer option).
+ *                   NS without a source link-layer option); without ND
+ *                   extensions (pipe_nd_ext), an NS goes to the owner
+ *                   alone instead.
  *   21  nd-finish   second half of the ND responder (nd_tll can only be
  *                   set once the match says icmpv6_type=136).
  *   30  border-l2   uplink/patch ingress: source MAC must lie behind the
@@ -270,6 +272,19 @@ struct pipe_bridge {
 #define PIPE_OFPORT_ABSENT UINT_MAX
 
 /* How ports are written in matches and actions. */
+/* Whether the switch can set the IPv6 neighbor discovery extension fields
+ * (nd_reserved, nd_options_type) that the ND responder's answers need:
+ * Open vSwitch refuses such flows on a datapath without them, as the
+ * Linux kernel's is.  Without them, a neighbor solicitation for a pinned
+ * address is delivered to its owner alone, who answers (see
+ * pipe-respond.c). */
+enum pipe_nd_ext {
+    PIPE_ND_EXT_AUTO,   /* As the bridge's datapath_type says: "netdev"
+                         * (userspace) has them, "system" has not. */
+    PIPE_ND_EXT_YES,
+    PIPE_ND_EXT_NO,
+};
+
 struct pipe_options {
     /* Returns the OpenFlow port number of interface 'name' on its bridge,
      * 0 to write the name, or PIPE_OFPORT_ABSENT if the port is not on
@@ -293,6 +308,8 @@ struct pipe_options {
      * (0.2 ms for one port of 33k, against 1.0 ms when it walked them
      * all). */
     const bool *only_ports;
+    /* What the switch's datapath can do (the runtime asks it). */
+    enum pipe_nd_ext nd_ext;
 };
 
 /* Returns true if the flows about ports other than 'p' depend on whether

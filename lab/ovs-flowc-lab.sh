@@ -149,7 +149,9 @@ lab_up() {
              "$OVS_SYSCONFDIR"
     : > "$state"
     record topo "$topo"
-    "$FLOWC" compile "$topo" -o "$dir/flows" || return 1
+    # The lab's bridges are the userspace datapath's (see below).
+    "$FLOWC" compile "$topo" -o "$dir/flows" --datapath-type netdev \
+        || return 1
     "$PYTHON3" "$here/ovs-flowc-lab-plan.py" "$topo" "$pfx" \
         > "$dir/plan" || return 1
 

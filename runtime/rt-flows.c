@@ -291,7 +291,8 @@ sink_start(struct rt_build_sink *sink, const struct rt_table *out,
 char *
 rt_table_build(struct rt_table *out, const struct model *m,
                const struct topo_bridge *br, const unsigned int *ofports,
-               const bool *only, struct rt_delta *delta,
+               enum pipe_nd_ext nd_ext, const bool *only,
+               struct rt_delta *delta,
                struct rt_build_sink *sink, size_t *n_emitted)
 {
     size_t n_chunks = pipe_n_flood_chunks(br);
@@ -343,6 +344,7 @@ rt_table_build(struct rt_table *out, const struct model *m,
         .aux = CONST_CAST(unsigned int *, ofports),
         .only_bound = true,
         .only_ports = only,
+        .nd_ext = nd_ext,
     };
     struct pipe_bridge *pb = pipe_build(m, br, &opt);
     struct rt_parser *parser = rt_parser_create();
@@ -437,13 +439,14 @@ rt_table_build(struct rt_table *out, const struct model *m,
 
 void
 rt_table_text_digest(const struct model *m, const struct topo_bridge *br,
-                     const unsigned int *ofports, ovs_u128 *digest,
-                     size_t *n)
+                     const unsigned int *ofports, enum pipe_nd_ext nd_ext,
+                     ovs_u128 *digest, size_t *n)
 {
     struct pipe_options opt = {
         .ofport = ofport_of,
         .aux = CONST_CAST(unsigned int *, ofports),
         .only_bound = true,
+        .nd_ext = nd_ext,
     };
     struct pipe_bridge *pb = pipe_build(m, br, &opt);
     struct strbuf line = STRBUF_INIT;

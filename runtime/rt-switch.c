@@ -228,6 +228,74 @@ ensure_frag_handling(struct rt_bridge *b, bool behind_back)
     return 0;
 }
 
+/* Sends flow mod 'text' (ovs-ofctl syntax) of 'command' on b->ctl.
+ * Returns the OpenFlow error, 0, or -errno. */
+static int
+send_flow_mod(struct rt_bridge *b, const char *text, int command)
+{
+    enum ofputil_protocol usable;
+    struct ofputil_flow_mod fm;
+    char *error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL, command,
+                                         &usable);
+    if (error) {
+        VLOG_ERR("\"%s\": %s", text, error);     /* A bug. */
+        free(error);
+        return -EINVAL;
+    }
+    int e = transact(b->ctl, ofputil_encode_flow_mod(&fm, OFPUTIL_P_OF15_OXM));
+    minimatch_destroy(&fm.match);
+    free(CONST_CAST(struct ofpact *, fm.ofpacts));
+    return e;
+}
+
+/* Asks whether b's switch takes flows that set the ND extension fields,
+ * which the ND responder's answers need (see pipe_nd_ext): OVS refuses
+ * them on a datapath without these extensions (the Linux kernel's), also
+ * when `ovs-appctl dpif/set-dp-features BRIDGE nd_ext false` says so.  By
+ * adding one such flow to table 253, which no flow of the pipeline
+ * resubmits to, with a cookie that is not ovs-flowc's, and deleting it at
+ * once.  Sets b->nd_ext; a change from what the last build assumed makes
+ * the next build a full one.  Returns 0 or a positive errno. */
+static int
+probe_nd_ext(struct rt_bridge *b)
+{
+    static const char probe[] = "table=253,priority=0,"
+        "cookie=0xfd00000000000001,icmp6,icmp_type=136,"
+        "actions=set_field:0->nd_reserved";
+    static const char del[] = "table=253,cookie=0xfd00000000000001/-1";
+    enum pipe_nd_ext was = b->nd_ext;
+    int e = send_flow_mod(b, probe, OFPFC_ADD);
+
+    if (e < 0) {
+        return -e;
+    } else if (!e) {
+        b->nd_ext = PIPE_ND_EXT_YES;
+        e = send_flow_mod(b, del, OFPFC_DELETE);
+        if (e < 0) {
+            return -e;
+        }
+    } else if (e == OFPERR_OFPBAC_BAD_SET_ARGUMENT) {
+        b->nd_ext = PIPE_ND_EXT_NO;
+    } else {
+        VLOG_WARN("bridge %s: asking whether the datapath has ND extensions: "
+                  "%s; going by its datapath_type", b->name,
+                  ofperr_to_string(e));
+        b->nd_ext = PIPE_ND_EXT_AUTO;
+    }
+    if (b->nd_ext != was) {
+        VLOG_INFO("bridge %s: %s", b->name,
+                  b->nd_ext == PIPE_ND_EXT_YES
+                  ? "the switch answers neighbor solicitations"
+                  : b->nd_ext == PIPE_ND_EXT_NO
+                  ? "the datapath has no ND extensions: neighbor "
+                    "solicitations go to the address's owner alone"
+                  : "ND answers as the datapath_type says");
+        free(b->built_ofports);
+        b->built_ofports = NULL;
+    }
+    return 0;
+}
+
 /* Returns the path of b's management socket (malloc'd). */
 static char *
 mgmt_path(const struct rt_bridge *b)
@@ -303,6 +371,9 @@ connect_bridge(struct rt_bridge *b)
     }
     if (!error) {
         error = ensure_frag_handling(b, false);
+    }
+    if (!error) {
+        error = probe_nd_ext(b);
     }
     if (error) {
         rt_bridge_set_error(b, xasprintf("connecting to %s: %s", name,

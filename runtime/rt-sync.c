@@ -324,7 +324,7 @@ synced_by_digest(struct rt_bridge *b, const struct model *m,
      * still ends last, and the wait delays nothing. */
     bool early = readback_ends_within(rb, 100);
     if (!early || rb->error || holds_last_sync(b, &d)) {
-        rt_table_text_digest(m, b->br, b->ofports, &text, &n);
+        rt_table_text_digest(m, b->br, b->ofports, b->nd_ext, &text, &n);
         if (!ovs_u128_equals(text, d.text) || n != d.n) {
             VLOG_INFO("bridge %s: the flows wanted changed since the last "
                       "sync: comparing every flow", b->name);
@@ -406,8 +406,8 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     /* With a read-back, still running or over (synced_by_digest() took
      * it, and it went well), the flows may stream. */
     st.rb = rb;
-    error = rt_table_build(&b->desired, m, b->br, b->ofports, only,
-                           &delta, st.read_back ? &sink : NULL,
+    error = rt_table_build(&b->desired, m, b->br, b->ofports, b->nd_ext,
+                           only, &delta, st.read_back ? &sink : NULL,
                            &n_streamed);
     b->desired_deferred = false;
     free(only);

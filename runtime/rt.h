@@ -63,6 +63,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/thread.h"
 #include "openvswitch/types.h"
+#include "pipe.h"
 
 struct topo;
 struct topo_bridge;
@@ -279,9 +280,9 @@ struct ofpbuf *rt_flow_encode_add(const void *flow);
  * refused to parse (a bug); 'out' is then incomplete. */
 char *rt_table_build(struct rt_table *out, const struct model *m,
                      const struct topo_bridge *br,
-                     const unsigned int *ofports, const bool *only,
-                     struct rt_delta *delta, struct rt_build_sink *sink,
-                     size_t *n_emitted);
+                     const unsigned int *ofports, enum pipe_nd_ext,
+                     const bool *only, struct rt_delta *delta,
+                     struct rt_build_sink *sink, size_t *n_emitted);
 
 /* Stores in '*digest' what the digest of the desired table that
  * rt_table_build() builds from the same arguments (all ports) would be
@@ -291,8 +292,8 @@ char *rt_table_build(struct rt_table *out, const struct model *m,
  * the table.) */
 void rt_table_text_digest(const struct model *m,
                           const struct topo_bridge *br,
-                          const unsigned int *ofports, ovs_u128 *digest,
-                          size_t *n);
+                          const unsigned int *ofports, enum pipe_nd_ext,
+                          ovs_u128 *digest, size_t *n);
 
 /* Adds the flow of dump entry 'fs' to 'out' (copying what it needs;
  * a flow with the key of one already in 'out' is ignored). */
@@ -435,6 +436,9 @@ struct rt_bridge {
     /* OpenFlow. */
     struct vconn *ctl;          /* Synchronous: dump, bundle, barrier. */
     struct vconn *mon;          /* Asynchronous: packet-ins. */
+    enum pipe_nd_ext nd_ext;    /* Whether the switch takes the ND
+                                 * responder's flows (asked when
+                                 * connecting; the build follows it). */
     long long int next_connect; /* Time of the next connection attempt. */
     long long int next_arp;     /* Next ARP request for a NAT next hop
                                  * without a configured MAC. */

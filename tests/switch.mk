@@ -10,6 +10,7 @@ TESTS += \
 	tests/lab-twice.sh \
 	tests/readme-demo.sh \
 	tests/flowd-taps.sh \
+	tests/nd-no-ext.sh \
 	test-topologies/nat-lan-block/run.sh \
 	test-topologies/nat-next-hop/run.sh \
 	test-topologies/host-only/run.sh \
@@ -31,7 +32,7 @@ tests_flowd_test_bundle_LDADD = $(OVS_LIBS) $(LIBNL_LIBS)
 EXTRA_DIST += \
 	tests/load-examples.sh tests/trace-attacks.sh tests/flowd-runtime.sh \
 	tests/flowd-busy.sh tests/lab-twice.sh tests/readme-demo.sh \
-	tests/flowd-taps.sh \
+	tests/flowd-taps.sh tests/nd-no-ext.sh \
 	tests/flowd/topology.json \
 	tests/scenario-lib.sh tests/flowc-lib.sh \
 	tests/trace/topology.json \
