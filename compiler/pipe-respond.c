@@ -7,6 +7,9 @@
  * therefore never matters (and is dropped by the guards anyway), and
  * requests do not flood the bridge.
  *
+ * A NAT uplink is answered for the NAT address only: the outside has no
+ * business resolving the guests' addresses behind the NAT.
+ *
  * Not answered, passed on instead: requests from the owner itself (its
  * probes and announcements, RFC 5227, must not see a conflict), duplicate
  * address detection (NS from ::, the owner answers that), and NS without a
@@ -33,13 +36,13 @@
 #include <inttypes.h>
 #include <sys/socket.h>
 
-/* Answers ARP requests for 'a' with 'mac'.  'owner' (if any) is the port
- * whose own requests pass unanswered; 'only' (a match prefix ending in
- * ',', or "") limits who is answered. */
+/* Answers ARP requests for 'a' with 'mac', with a flow of 'prio'.
+ * 'owner' (if any) is the port whose own requests pass unanswered; 'only'
+ * (a match prefix ending in ',', or "") limits who is answered. */
 static void
 arp_responder(struct pctx *c, const struct topo_port *owner,
               const struct prefix *a, const struct mac *mac,
-              enum pipe_kind kind, const char *only)
+              enum pipe_kind kind, const char *only, uint16_t prio)
 {
     char ip[PREFIX_STRLEN], m[MAC_STRLEN], next[32];
 
@@ -60,7 +63,7 @@ arp_responder(struct pctx *c, const struct topo_port *owner,
                   "move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],"
                   "set_field:%s->arp_spa,"
                   "IN_PORT", m, m, ip);
-    px_flow(c, PIPE_T_RESPOND, 100, kind, owner, strbuf_cstr(&c->act),
+    px_flow(c, PIPE_T_RESPOND, prio, kind, owner, strbuf_cstr(&c->act),
             "%sarp,arp_op=1,arp_tpa=%s", only, ip);
 }
 
@@ -141,16 +144,27 @@ gateway_responder(struct pctx *c)
 
     if (!pinned_here(c, &nat->gateway_ip)) {
         arp_responder(c, NULL, &nat->gateway_ip, &nat->gateway_mac,
-                      PIPE_K_GATEWAY_RESPONDER, "reg3=0x1/0x1,");
+                      PIPE_K_GATEWAY_RESPONDER, "reg3=0x1/0x1,", 100);
     }
     if (nat->has_gateway_ipv6 && !pinned_here(c, &nat->gateway_ipv6)) {
         nd_responder(c, NULL, &nat->gateway_ipv6, &nat->gateway_mac, true,
                      PIPE_K_GATEWAY_RESPONDER, "reg3=0x1/0x1,");
     }
     if (px_present(c, nat->uplink)) {
+        /* The outside is answered for the NAT address only: not for the
+         * guests' addresses, which it has no business resolving (their
+         * MACs would leak, and where the outside uses the same prefix,
+         * its hosts would be poisoned). */
+        char next[32];
+
         snprintf(only, sizeof only, "in_port=%s,", px_ref(c, nat->uplink));
+        snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_CONNTRACK);
         arp_responder(c, NULL, &nat->address, &nat->gateway_mac,
-                      PIPE_K_GATEWAY_RESPONDER, only);
+                      PIPE_K_GATEWAY_RESPONDER, only, 200);
+        px_flow(c, PIPE_T_RESPOND, 150, PIPE_K_GATEWAY_RESPONDER, NULL,
+                next, "%sarp,arp_op=1", only);
+        px_flow(c, PIPE_T_RESPOND, 150, PIPE_K_GATEWAY_RESPONDER, NULL,
+                next, "%sicmp6,icmp_type=135", only);
     }
 }
 
@@ -177,7 +191,7 @@ pipe_build_responder(struct pctx *c)
         }
         for (size_t k = 0; k < p->ipv4.n; k++) {
             arp_responder(c, p, &p->ipv4.p[k], &p->mac,
-                          PIPE_K_ARP_RESPONDER, "");
+                          PIPE_K_ARP_RESPONDER, "", 100);
         }
         for (size_t k = 0; k < p->ipv6.n; k++) {
             nd_responder(c, p, &p->ipv6.p[k], &p->mac, false,

@@ -33,6 +33,12 @@ wait
 grep -q via-nat "$sc_dir/tcp.out" && ok "legit: data arrived" \
     || bad "data did not arrive"
 
+# The outside may resolve the NAT address only, not a guest's address
+# behind it (the switch answered for g1 out of the uplink before).
+lanmac=$(lx lanhost-up0 cat /sys/class/net/eth0/address)
+zero_at "the LAN host's ARP request for g1's address is not answered" lanhost-up0 eth0 "arp and arp[6:2] == 2" -- \
+    lx lanhost-up0 /usr/bin/python3 -c "from scapy.all import *; sendp(Ether(src='$lanmac', dst='ff:ff:ff:ff:ff:ff') / ARP(op=1, hwsrc='$lanmac', psrc='198.51.100.20', pdst='192.0.2.11'), iface='eth0', count=3, verbose=False)"
+
 # The LAN host behind the uplink gets nothing, however the guest tries.
 zero_at "g1 pings the LAN host" lanhost-up0 eth0 "host 198.51.100.20 and not arp" -- \
     lx g1 ping -c 3 -i 0.2 -W 1 198.51.100.20
