@@ -11,9 +11,9 @@
  *     uplink): ingress must come from one of them, egress must go to one
  *     of them (or be broadcast/multicast); everything else is dropped.
  *   - The outside lies behind: anything may come in except what claims to
- *     be a pinned address of the near side (as its source, ARP sender or
- *     neighbor advertisement target), and nothing addressed to a
- *     near-side address may leave.  That is what stops a LAN host, or a
+ *     be a pinned address of the near side (as its source, ARP sender,
+ *     neighbor advertisement target or duplicate address detection
+ *     target), and nothing addressed to a near-side address may leave.  That is what stops a LAN host, or a
  *     guest of another bridge, from posing as a guest of this one.
  *
  * Host-only components drop everything that crosses an uplink, both ways,
@@ -113,15 +113,22 @@ border_port(struct pctx *c, const struct topo_port *p,
         /* The IPv6 twin of arp_spa: a neighbor advertisement from outside
          * for a near address, whatever its source (a LAN host's own
          * link-local one), would take over that address in the guests'
-         * neighbour caches, a router's included (override flag). */
+         * neighbour caches, a router's included (override flag); and a
+         * duplicate address detection NS (from ::) for one would make
+         * its owner's DAD fail, at every boot. */
         for (size_t i = 0; i < b->near.ips.n; i++) {
             const struct prefix *a = &b->near.ips.p[i];
             char buf[PREFIX_STRLEN];
             if (a->family == AF_INET6) {
+                px_addr(a, buf);
                 px_flow(c, PIPE_T_BORDER_L3, 200, PIPE_K_BORDER_INGRESS, p,
                         px_drop(c, PIPE_K_BORDER_INGRESS, p),
                         "in_port=%s,icmp6,icmp_type=136,nd_target=%s", ref,
-                        px_addr(a, buf));
+                        buf);
+                px_flow(c, PIPE_T_BORDER_L3, 200, PIPE_K_BORDER_INGRESS, p,
+                        px_drop(c, PIPE_K_BORDER_INGRESS, p),
+                        "in_port=%s,icmp6,ipv6_src=::,icmp_type=135,"
+                        "nd_target=%s", ref, buf);
             }
         }
         px_flow(c, PIPE_T_BORDER_L3, 100, PIPE_K_BORDER_INGRESS, p,

@@ -128,6 +128,11 @@ expect "  twin: DAD NS for its own address" virbr6 \
 LNA="icmp6,ipv6_src=fe80::bad,ipv6_dst=ff02::1,nw_ttl=255,icmpv6_type=136,icmpv6_code=0,nd_tll=$LAN"
 expect "LAN host's NA for the host port's link-local address (override)" virbr4 \
     "in_port=eth0,dl_src=$LAN,dl_dst=33:33:00:00:00:01,$LNA,nd_target=fe80::5054:ff:fe00:1" drop:border-ingress
+LDAD="icmp6,ipv6_src=::,nw_ttl=255,icmpv6_type=135,icmpv6_code=0"
+expect "LAN host's DAD NS for a guest's address (its DAD would fail)" virbr4 \
+    "in_port=eth0,dl_src=$LAN,dl_dst=33:33:ff:00:00:42,$LDAD,ipv6_dst=ff02::1:ff00:42,nd_target=fe80::5054:ff:feaa:42" drop:border-ingress
+expect "  twin: LAN host's DAD NS for its own address" virbr4 \
+    "in_port=eth0,dl_src=$LAN,dl_dst=33:33:ff:00:0b:ad,$LDAD,ipv6_dst=ff02::1:ff00:bad,nd_target=fe80::bad" vk63,vk64,mon0,vk65,vk42,vmh1
 expect "  twin: LAN host's NA for its own address" virbr4 \
     "in_port=eth0,dl_src=$LAN,dl_dst=33:33:00:00:00:01,$LNA,nd_target=fe80::bad" vk63,vk64,mon0,vk65,vk42,vmh1
 
