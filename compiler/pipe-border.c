@@ -33,8 +33,9 @@ l3_flows(struct pctx *c, const struct topo_port *p, bool ingress,
 {
     const char *ref = px_ref(c, p);
     char buf[PREFIX_STRLEN];
-    /* ARP leaving for an address that is not behind (a probe or an
-     * announcement of a near-side address) is no attack: not logged. */
+    /* ARP leaving for an address that is not behind (a probe of a
+     * near-side address; its announcements pass, table 60's bridge-wide
+     * flow) is no attack: not logged. */
     const char *arp_egress = (strstr(actions, "controller(") ? "drop"
                               : actions);
 
@@ -59,6 +60,30 @@ l3_flows(struct pctx *c, const struct topo_port *p, bool ingress,
         } else {
             px_flow(c, PIPE_T_EGRESS, prio, kind, p, actions,
                     "reg1=%"PRIu32",ipv6,ipv6_dst=%s", p->id, buf);
+        }
+    }
+}
+
+/* Table 31: the announcements of the pinned IPv4 addresses behind patch
+ * port 'p' (marked where they were sent, pipe-guard.c; registers do not
+ * cross a patch link) are marked again, to reach every port here and the
+ * outside. */
+static void
+announce_flows(struct pctx *c, const struct topo_port *p,
+               const struct model_addrs *behind)
+{
+    const char *ref = px_ref(c, p);
+    char buf[PREFIX_STRLEN], next[48];
+
+    snprintf(next, sizeof next, "set_field:0x2/0x2->reg3,resubmit(,%d)",
+             PIPE_T_RESPOND);
+    for (size_t i = 0; i < behind->ips.n; i++) {
+        const struct prefix *a = &behind->ips.p[i];
+        if (a->family == AF_INET && a->plen == 32) {
+            px_addr(a, buf);
+            px_flow(c, PIPE_T_BORDER_L3, 210, PIPE_K_ANNOUNCE, p, next,
+                    "in_port=%s,arp,dl_dst=ff:ff:ff:ff:ff:ff,"
+                    "arp_spa=%s,arp_tpa=%s", ref, buf, buf);
         }
     }
 }
@@ -131,10 +156,12 @@ border_port(struct pctx *c, const struct topo_port *p,
                         "nd_target=%s", ref, buf);
             }
         }
+        announce_flows(c, p, &b->behind);
         px_flow(c, PIPE_T_BORDER_L3, 100, PIPE_K_BORDER_INGRESS, p,
                 to_respond, "in_port=%s", ref);
 
-        /* Egress: nothing addressed to the near side. */
+        /* Egress: nothing addressed to the near side (but announcements,
+         * table 60's bridge-wide flow). */
         if (!px_is_nat_uplink(c, p)) {
             l3_flows(c, p, false, &b->near, 200, PIPE_K_BORDER_EGRESS,
                      px_drop(c, PIPE_K_BORDER_EGRESS, p));
@@ -165,6 +192,13 @@ border_port(struct pctx *c, const struct topo_port *p,
             "in_port=%s,icmp6,ipv6_src=::,icmp_type=135", ref);
     px_flow(c, PIPE_T_BORDER_L3, 200, PIPE_K_BORDER_INGRESS, p, to_respond,
             "in_port=%s,icmp6,ipv6_src=::,icmp_type=143", ref);
+    /* Announcements: gratuitous ARP, and a migrated guest's RARP (its
+     * MACs were checked where it was sent and by table 30), on their way
+     * to an uplink. */
+    announce_flows(c, p, &b->behind);
+    px_flow(c, PIPE_T_BORDER_L3, 200, PIPE_K_ANNOUNCE, p, to_respond,
+            "in_port=%s,rarp,dl_dst=ff:ff:ff:ff:ff:ff,arp_op=3,"
+            "arp_spa=0.0.0.0,arp_tpa=0.0.0.0", ref);
     px_flow(c, PIPE_T_BORDER_L3, 100, PIPE_K_BORDER_INGRESS, p,
             px_drop(c, PIPE_K_BORDER_INGRESS, p), "in_port=%s", ref);
 

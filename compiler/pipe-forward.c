@@ -13,7 +13,8 @@
  * The egress guard is the anti-sniffing half: a guest or host port
  * receives a frame only if its destination IP is one of the port's
  * addresses, or broadcast or multicast; an ARP only if its target address
- * is the port's.  So even a neighbour cache poisoned by hand, or a frame
+ * is the port's, or if it is an announcement (gratuitous ARP) of a pinned
+ * address.  So even a neighbour cache poisoned by hand, or a frame
  * sent to a guest's MAC with another guest's IP, never reaches anyone but
  * the address's owner.
  *
@@ -261,7 +262,16 @@ output(struct pctx *c, const struct topo_port *p)
 void
 pipe_build_forward(struct pctx *c)
 {
+    char next[32];
+
     l2_lookup(c);
+    /* An announcement (reg3 bit 1, set by tables 10 and 31) reaches every
+     * port the flood copies it to: other guests and the outside update
+     * their caches.  Only a host-only uplink (priority 260) and the
+     * ingress port (hairpin) are spared it. */
+    snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_OUTPUT);
+    px_flow(c, PIPE_T_EGRESS, 255, PIPE_K_ANNOUNCE, NULL, next,
+            "reg3=0x2/0x2");
     for (size_t i = 0; i < c->n_ports; i++) {
         const struct topo_port *p = c->ports[i];
 

@@ -7,8 +7,10 @@
  * prefixes included), with three exceptions a booting host needs: ARP
  * probes from 0.0.0.0 (RFC 5227), DHCPv4 DISCOVER/REQUEST from 0.0.0.0
  * when the port has "dhcp", and :: for duplicate address detection (NS for
- * one of its own addresses) and the MLD report that goes with it.  Everything else that is not ARP,
- * IPv4 or IPv6 is dropped.
+ * one of its own addresses) and the MLD report that goes with it.
+ * Announcements of its own addresses are marked to reach everyone
+ * (announcements()).  Everything else that is not ARP, IPv4 or IPv6 is
+ * dropped.
  *
  * Table 11 checks what the source does not cover: the MAC inside ARP
  * (arp_sha) and inside NS/NA options (nd_sll, nd_tll), the NA target (a
@@ -21,6 +23,45 @@
 #include "pipe-priv.h"
 
 #include <sys/socket.h>
+
+/* Announcements: a gratuitous ARP (RFC 5227 section 2.3: request or
+ * reply, broadcast, sender and target address the same) of one of the
+ * port's own IPv4 addresses, a VIP of allowed_extra included, is marked
+ * (reg3 bit 1) so that it reaches every port and the outside (table 60),
+ * where an ARP otherwise reaches its target's owner only: a VIP that moves
+ * to another guest (keepalived) or a guest that moves to another host is
+ * found at once.  And QEMU's announcement after a live migration, a RARP
+ * of the port's own MAC (what libvirt's "qemu-announce-self-rarp" filter
+ * lets through), passes to the outside, whose switches learn the new
+ * location from it. */
+static void
+announcements(struct pctx *c, const struct topo_port *p)
+{
+    const struct prefix_set *sets[] = { &p->ipv4, &p->extra };
+    const char *ref = px_ref(c, p);
+    char buf[PREFIX_STRLEN], mac[MAC_STRLEN];
+    char next[48];
+
+    snprintf(next, sizeof next, "set_field:0x2/0x2->reg3,resubmit(,%d)",
+             PIPE_T_PROTOCOL);
+    for (size_t s = 0; s < 2; s++) {
+        for (size_t i = 0; i < sets[s]->n; i++) {
+            const struct prefix *a = &sets[s]->p[i];
+            if (a->family == AF_INET && a->plen == 32) {
+                px_addr(a, buf);
+                px_flow(c, PIPE_T_SOURCE, 210, PIPE_K_ANNOUNCE, p, next,
+                        "in_port=%s,arp,dl_dst=ff:ff:ff:ff:ff:ff,"
+                        "arp_spa=%s,arp_tpa=%s", ref, buf, buf);
+            }
+        }
+    }
+    mac_format(&p->mac, mac);
+    snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_PROTOCOL);
+    px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_ANNOUNCE, p, next,
+            "in_port=%s,rarp,dl_dst=ff:ff:ff:ff:ff:ff,arp_op=3,"
+            "arp_spa=0.0.0.0,arp_tpa=0.0.0.0,arp_sha=%s,arp_tha=%s",
+            ref, mac, mac);
+}
 
 static void
 source_guard(struct pctx *c, const struct topo_port *p)
@@ -48,6 +89,7 @@ source_guard(struct pctx *c, const struct topo_port *p)
             "in_port=%s,arp,arp_spa=0.0.0.0,arp_op=1", ref);
     px_flow(c, PIPE_T_SOURCE, 100, PIPE_K_ARP_GUARD, p,
             px_drop(c, PIPE_K_ARP_GUARD, p), "in_port=%s,arp", ref);
+    announcements(c, p);
 
     /* IPv4. */
     for (size_t i = 0; i < p->ipv4.n; i++) {

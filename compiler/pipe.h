@@ -18,7 +18,9 @@
  *   10  source      guest/host: ARP sender address, IPv4 and IPv6 source
  *                   must be the port's own (0.0.0.0 ARP probes, DHCP
  *                   DISCOVER/REQUEST from 0.0.0.0 when "dhcp", :: for DAD
- *                   allowed); other ethertypes dropped.
+ *                   allowed); announcements (gratuitous ARP of its own
+ *                   address, QEMU's RARP of its own MAC) marked;
+ *                   other ethertypes dropped.
  *   11  protocol    guest/host: ARP sender MAC = port MAC; NS/NA need hop
  *                   limit 255, nd_sll/nd_tll of 0 or the port's MAC, NA
  *                   targets among its addresses; DHCPv4 server, RA,
@@ -39,7 +41,8 @@
  *                   port; host-only components drop everything from an
  *                   uplink.
  *   31  border-l3   uplink/patch ingress: ARP/IPv4/IPv6 source must lie
- *                   behind the port.
+ *                   behind the port; announcements of pinned addresses
+ *                   from a patch marked again (registers do not cross).
  *   40-47       NAT block list, NAT and stateful policy
  *                   (pipe-conntrack.c).
  *   50  l2-lookup   known destination MAC -> reg1 = its port; broadcast and
@@ -51,12 +54,16 @@
  *   60  egress      per output port (reg1): a guest/host port receives only
  *                   frames for its own addresses, broadcast or multicast
  *                   (anti-sniffing); a border port only what lies behind
- *                   it; no hairpin back to the ingress port.
+ *                   it; no hairpin back to the ingress port; a marked
+ *                   announcement reaches every port and the outside.
  *   70  output      mirror copies of what a port receives, then output.
  *
  * Registers: reg1 = topology-wide id of the output port; reg2 = one bit per
  * mirror of the bridge, set once a copy went to that mirror (no duplicate
- * copies when both ends of a frame are mirrored).
+ * copies when both ends of a frame are mirrored); reg3 bit 0 = the frame
+ * came from a guest or host port (NAT bridges), bit 1 = the frame is an
+ * announcement of a pinned address (tables 10 and 31 set it, table 60
+ * lets it reach every port).
  *
  * Cookies: 0xfc (ours) << 56 | rule kind << 48 | port id << 24 | detail,
  * so one port's flows (cookie/mask 0xff00ffffff000000 with kind masked
@@ -181,7 +188,10 @@ enum pipe_table {
               "reply or related packet of an allowed connection")          \
     PIPE_KIND(FRAGMENT_GUARD, "fragment-guard", true,                      \
               "first fragment without a UDP/ICMPv6 header the switch "     \
-              "sees, or fragmented neighbor discovery")
+              "sees, or fragmented neighbor discovery")                 \
+    PIPE_KIND(ANNOUNCE, "announce", false,                                 \
+              "gratuitous ARP or RARP of a port's own address: reaches "  \
+              "every port and the outside")
 
 enum pipe_kind {
 #define PIPE_KIND(ENUM, SLUG, DROP, DESC) PIPE_K_##ENUM,

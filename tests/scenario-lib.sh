@@ -103,20 +103,41 @@ capture_count() {
     tcpdump -r "$sc_dir/cap.pcap" -n 2>/dev/null | wc -l
 }
 
+# count_during NAME IFACE FILTER -- CMD...: runs CMD while NAME captures
+# FILTER; prints how many packets arrived ("" if the capture failed).
+count_during() {
+    local ns=$1 ifc=$2 filter=$3; shift 4
+    capture_start "$ns" "$ifc" "$filter" || return 0
+    "$@" > "$sc_dir/last.log" 2>&1
+    capture_count
+}
+
 # zero_at DESCRIPTION NAME IFACE FILTER -- CMD...: the attack CMD runs
 # while NAME captures FILTER; 0 packets must arrive.
 zero_at() {
-    local what=$1 ns=$2 ifc=$3 filter=$4; shift 5
-    capture_start "$ns" "$ifc" "$filter" || { bad "$what (no capture)"; return; }
-    "$@" > "$sc_dir/last.log" 2>&1
-    local n
-    n=$(capture_count)
+    local what=$1 ns=$2 n; shift
+    n=$(count_during "$@")
     if [ "$n" = 0 ]; then
         ok "attack blocked: $what (0 packets at $ns)"
         sc_attacks=$((sc_attacks + 1))
+    elif [ -z "$n" ]; then
+        bad "$what (no capture)"
     else
         bad "attack got through: $what ($n packets at $ns)"
         tcpdump -r "$sc_dir/cap.pcap" -n -e 2>/dev/null | head -5 | sed 's/^/      /'
+    fi
+}
+
+# seen_at DESCRIPTION NAME IFACE FILTER -- CMD...: the legitimate CMD
+# runs while NAME captures FILTER; at least one packet must arrive.
+seen_at() {
+    local what=$1 ns=$2 n; shift
+    n=$(count_during "$@")
+    if [ "${n:-0}" -gt 0 ]; then
+        ok "legit: $what ($n packets at $ns)"
+        sc_legit=$((sc_legit + 1))
+    else
+        bad "legit: $what (${n:-no capture, 0} packets at $ns)"
     fi
 }
 

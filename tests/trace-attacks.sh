@@ -215,6 +215,31 @@ expect "  twin: first fragment of a ping" virbr6 \
 expect "  twin: later fragment" virbr6 \
     "$I63,dl_dst=$M64,ipv6,$V6,nw_proto=44,ip_frag=later" vk64
 
+# 13. Announcements (ovs-flowc(8), ANNOUNCEMENTS): a gratuitous ARP of a
+# port's own address reaches every port, across the patch and out of the
+# uplink; QEMU's RARP after a migration reaches the uplink; forged ones
+# are dropped at their source.
+GARP="arp,arp_op=1,arp_spa=192.0.2.13,arp_tpa=192.0.2.13,arp_sha=$M63,arp_tha=00:00:00:00:00:00"
+expect "gratuitous ARP of vk63's own address: everyone, the LAN too" virbr6 \
+    "$I63,dl_dst=$BC,$GARP" eth0,vk42,vmh1,vk64,mon0,vk65
+expect "  the same as an ARP reply (arping -A)" virbr6 \
+    "$I63,dl_dst=$BC,${GARP/arp_op=1/arp_op=2}" eth0,vk42,vmh1,vk64,mon0,vk65
+expect "gratuitous ARP of a neighbour's address" virbr6 \
+    "$I63,dl_dst=$BC,${GARP//192.0.2.13/192.0.2.14}" drop:arp-guard
+expect "gratuitous ARP of vk63's address with vk65's MAC inside" virbr6 \
+    "$I63,dl_dst=$BC,${GARP/arp_sha=$M63/arp_sha=$M65}" drop:arp-sha-guard
+expect "  an announcement is broadcast: unicast to vk64, not its target" virbr6 \
+    "$I63,dl_dst=$M64,$GARP" drop:egress-guard
+expect "gratuitous ARP in the host-only network: not to its uplink" virbr9 \
+    "in_port=vk91,dl_src=52:54:00:99:00:91,dl_dst=$BC,arp,arp_op=1,arp_spa=192.0.2.191,arp_tpa=192.0.2.191,arp_sha=52:54:00:99:00:91" vk92
+RARP="rarp,arp_op=3,arp_spa=0.0.0.0,arp_tpa=0.0.0.0"
+expect "QEMU's RARP after a migration: to the uplink, across the patch" virbr6 \
+    "$I63,dl_dst=$BC,$RARP,arp_sha=$M63,arp_tha=$M63" eth0
+expect "RARP of another MAC" virbr6 \
+    "$I63,dl_dst=$BC,$RARP,arp_sha=$M65,arp_tha=$M65" drop:ethertype-guard
+expect "RARP request for another's address (opcode 3, other target)" virbr6 \
+    "$I63,dl_dst=$BC,$RARP,arp_sha=$M63,arp_tha=$M64" drop:ethertype-guard
+
 # The suite can fail: with an ARP guard that forgets to pin the sender
 # address (vk63's allow flow matching any arp_spa), the first attack above
 # must get through.

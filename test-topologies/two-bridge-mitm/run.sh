@@ -6,7 +6,9 @@
 # talking and their neighbour caches stay right); then with a victim's
 # neighbour entry poisoned by hand (ip neigh replace), which proves the
 # second layer: the redirected packets never reach the attacker (border
-# and egress checks), counted at the attacker.
+# and egress checks), counted at the attacker.  Then announcements: a VIP
+# moved between guests is followed at once on the other bridge and on the
+# LAN; QEMU's RARP reaches the LAN; forged ones are dropped.
 . "$(dirname "$0")/../../tests/scenario-lib.sh"
 scenario_begin two-bridge-mitm "$(dirname "$0")/topology.json"
 
@@ -68,4 +70,50 @@ mitm "the host port against guests of the inner bridge" hp a2 a3
 for x in a1 b1 hp; do
     logged arp-guard "$x"
 done
+
+# Announcements.  A VIP (allowed_extra of a1 and a2, as keepalived moves
+# it) moves from a1 to a2: a2's gratuitous ARP reaches b1 on the other
+# bridge and the LAN host behind the uplink, whose neighbour entries
+# follow at once, so they reach the VIP without waiting for their entries
+# to go stale.
+VIP=192.0.2.100
+lanip=$(lx lanhost-eth0 ip -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1)
+lx a1 ip addr add $VIP/32 dev eth0
+legit "b1 reaches the VIP on a1" lx b1 ping -c 2 -i 0.2 -W 1 $VIP
+legit "the LAN host ($lanip) reaches the VIP on a1" \
+    lx lanhost-eth0 ping -c 2 -i 0.2 -W 1 $VIP
+lx a1 ip addr del $VIP/32 dev eth0
+lx a2 ip addr add $VIP/32 dev eth0
+seen_at "a2's gratuitous ARP for the VIP reaches the LAN" lanhost-eth0 eth0 \
+    "arp and ether src ${MAC[a2]}" -- \
+    lx a2 arping -U -c 2 -w 200000 -S $VIP -i eth0 $VIP
+neigh_is() { [ "$(lx "$1" ip neigh show "$2" | awk '{print $5}')" = "$3" ]; }
+for x in b1 lanhost-eth0; do
+    if wait_for "$x's neighbour entry for the VIP" 2 neigh_is "$x" $VIP "${MAC[a2]}"; then
+        ok "legit: $x's neighbour entry for the VIP moved to a2 at once"
+        sc_legit=$((sc_legit + 1))
+    fi
+done
+legit "b1 reaches the VIP on a2 at once" lx b1 ping -c 1 -W 1 $VIP
+legit "the LAN host reaches the VIP on a2 at once" \
+    lx lanhost-eth0 ping -c 1 -W 1 $VIP
+lx a2 ip addr del $VIP/32 dev eth0
+zero_at "a3 announces the VIP it may not hold" lanhost-eth0 eth0 \
+    "arp and ether src ${MAC[a3]}" -- \
+    lx a3 arping -U -c 2 -w 200000 -S $VIP -i eth0 $VIP
+# QEMU's announcement after a live migration (RARP of the guest's MAC,
+# net/announce.c) reaches the LAN's switches, across the patch link; a
+# RARP of another MAC does not.
+rarp() {
+    lx a1 /usr/bin/python3 -c "
+from scapy.all import Ether, ARP, sendp
+sendp(Ether(src='${MAC[a1]}', dst='ff:ff:ff:ff:ff:ff', type=0x8035) /
+      ARP(op=3, hwsrc='$1', psrc='0.0.0.0', hwdst='$1', pdst='0.0.0.0'),
+      iface='eth0', count=3, verbose=False)"
+}
+seen_at "a1's RARP after a migration reaches the LAN" lanhost-eth0 eth0 \
+    "rarp" -- rarp "${MAC[a1]}"
+zero_at "a1's RARP for another MAC" lanhost-eth0 eth0 "rarp" -- \
+    rarp 52:54:00:40:00:99
+logged ethertype-guard a1
 scenario_end
