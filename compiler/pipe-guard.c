@@ -19,7 +19,8 @@
  * roles a guest never has: DHCPv4 server (from udp 67 or to 68), router
  * advertisement and redirect, DHCPv6 server (from udp 547 or to 546),
  * unless the host port's "services" grant them; and, for every port, the
- * fragments that would hide one of these from it (fragment_guard()). */
+ * fragments that would hide one of these from it (fragment_guard()) and
+ * NS whose options OVS could not show (nd_unparsed_guard()). */
 #include "pipe-priv.h"
 
 #include <sys/socket.h>
@@ -267,6 +268,19 @@ fragment_guard(struct pctx *c)
     }
 }
 
+/* An NS whose target OVS does not show: OVS's parser zeroes nd_target and
+ * both link-layer options when one of them appears twice, and a receiver
+ * takes the first of the two (Linux does), so "nd_sll=0" (no option) would
+ * let a forged first option through.  An NS cut short before its target
+ * shows :: too; no NS is for ::. */
+static void
+nd_unparsed_guard(struct pctx *c)
+{
+    px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_ND_GUARD, NULL,
+            px_drop(c, PIPE_K_ND_GUARD, NULL),
+            "icmp6,icmp_type=135,nd_target=::");
+}
+
 void
 pipe_build_guards(struct pctx *c)
 {
@@ -280,6 +294,7 @@ pipe_build_guards(struct pctx *c)
         }
     }
     fragment_guard(c);
+    nd_unparsed_guard(c);
     snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_RESPOND);
     px_flow(c, PIPE_T_PROTOCOL, 0, PIPE_K_PASS, NULL, next, "%s", "");
 }

@@ -28,7 +28,8 @@
  *                   host port's "services" allow it; first fragments
  *                   that hide their UDP/ICMPv6 header and fragmented
  *                   NS/NA dropped (the bridge's fragment handling must
- *                   be "nx-match", see pipe-guard.c).
+ *                   be "nx-match", see pipe-guard.c); NS with an option
+ *                   twice (OVS shows nd_target ::) dropped.
  *   20  respond     ARP and ND responder: requests for a pinned address of
  *                   this bridge are answered by the switch back to the
  *                   asker (never for the owner's own probes, DAD, or

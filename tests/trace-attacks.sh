@@ -136,6 +136,9 @@ expect "  twin: LAN host's DAD NS for its own address" virbr4 \
 expect "  twin: LAN host's NA for its own address" virbr4 \
     "in_port=eth0,dl_src=$LAN,dl_dst=33:33:00:00:00:01,$LNA,nd_target=fe80::bad" vk63,vk64,mon0,vk65,vk42,vmh1
 
+expect "NS with two source link-layer options (OVS shows target ::)" virbr6 \
+    "$I63,dl_dst=33:33:ff:00:00:14,icmp6,ipv6_src=2001:db8:6::13,ipv6_dst=ff02::1:ff00:14,nw_ttl=255,icmpv6_type=135,icmpv6_code=0,nd_target=::" drop:nd-guard
+
 # 6. Router advertisements.
 RA="ipv6_dst=ff02::1,nw_ttl=255,icmpv6_type=134,icmpv6_code=0"
 expect "RA from a guest" virbr4 \

@@ -91,6 +91,8 @@ mac=$(lx s6 ip -6 neigh show 2001:db8:6::72 | awk '{print $5}')
     || bad "s6 has 2001:db8:6::72 at '$mac'"
 zero_at "NS with s2's MAC as source link-layer address" s6 eth0 "icmp6 and ether src $S1" -- \
     scapy s1 "sendp(Ether(src='$S1', dst='33:33:ff:00:00:01') / IPv6(src='2001:db8:6::71', dst='ff02::1:ff00:1', hlim=255) / ICMPv6ND_NS(tgt='2001:db8:6::1') / ICMPv6NDOptSrcLLAddr(lladdr='$S2'), iface='eth0', count=3, verbose=False)"
+zero_at "NS with two source link-layer options, s2's MAC first" s6 eth0 "icmp6 and ether src $S1" -- \
+    scapy s1 "sendp(Ether(src='$S1', dst='33:33:ff:00:00:01') / IPv6(src='2001:db8:6::71', dst='ff02::1:ff00:1', hlim=255) / ICMPv6ND_NS(tgt='2001:db8:6::1') / ICMPv6NDOptSrcLLAddr(lladdr='$S2') / ICMPv6NDOptSrcLLAddr(lladdr='$S1'), iface='eth0', count=3, verbose=False)"
 zero_at "NS from s2's address" s6 eth0 "icmp6 and ether src $S1" -- \
     scapy s1 "sendp(Ether(src='$S1', dst='33:33:ff:00:00:01') / IPv6(src='2001:db8:6::72', dst='ff02::1:ff00:1', hlim=255) / ICMPv6ND_NS(tgt='2001:db8:6::1') / ICMPv6NDOptSrcLLAddr(lladdr='$S1'), iface='eth0', count=3, verbose=False)"
 
