@@ -25,6 +25,24 @@
 
 #include <sys/socket.h>
 
+/* What every guest and host port may send alike, in bridge-wide flows
+ * (table 10 is reached from their table 1 flows only; a port's update
+ * then carries fewer flow mods, see rt-bundle.c): ARP probes from 0.0.0.0
+ * (RFC 5227) and the MLDv2 report a host sends from :: while it joins the
+ * solicited-node group of an address under duplicate address
+ * detection. */
+static void
+source_guard_common(struct pctx *c)
+{
+    char next[32];
+
+    snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_PROTOCOL);
+    px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_ARP_GUARD, NULL, next,
+            "arp,arp_spa=0.0.0.0,arp_op=1");
+    px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_IPV6_GUARD, NULL, next,
+            "icmp6,ipv6_src=::,icmp_type=143");
+}
+
 /* Announcements: a gratuitous ARP (RFC 5227 section 2.3: request or
  * reply, broadcast, sender and target address the same) of one of the
  * port's own IPv4 addresses, a VIP of allowed_extra included, is marked
@@ -86,8 +104,6 @@ source_guard(struct pctx *c, const struct topo_port *p)
                     px_addr(&p->extra.p[i], buf));
         }
     }
-    px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_ARP_GUARD, p, next,
-            "in_port=%s,arp,arp_spa=0.0.0.0,arp_op=1", ref);
     px_flow(c, PIPE_T_SOURCE, 100, PIPE_K_ARP_GUARD, p,
             px_drop(c, PIPE_K_ARP_GUARD, p), "in_port=%s,arp", ref);
     announcements(c, p);
@@ -127,8 +143,8 @@ source_guard(struct pctx *c, const struct topo_port *p)
     }
     /* Duplicate address detection: NS from :: for one of its own
      * addresses (for another's, it would make that one's DAD fail: a
-     * denial of service at every boot), and the MLDv2 report a host sends
-     * from :: while it joins the solicited-node group. */
+     * denial of service at every boot); the MLDv2 report that goes with
+     * it, source_guard_common(). */
     for (size_t s = 0; s < 3; s++) {
         for (size_t i = 0; i < sets[s]->n; i++) {
             if (sets[s]->p[i].family == AF_INET6) {
@@ -138,8 +154,6 @@ source_guard(struct pctx *c, const struct topo_port *p)
             }
         }
     }
-    px_flow(c, PIPE_T_SOURCE, 200, PIPE_K_IPV6_GUARD, p, next,
-            "in_port=%s,icmp6,ipv6_src=::,icmp_type=143", ref);
     px_flow(c, PIPE_T_SOURCE, 100, PIPE_K_IPV6_GUARD, p,
             px_drop(c, PIPE_K_IPV6_GUARD, p), "in_port=%s,ipv6", ref);
 
@@ -293,6 +307,7 @@ pipe_build_guards(struct pctx *c)
             protocol_guard(c, p);
         }
     }
+    source_guard_common(c);
     fragment_guard(c);
     nd_unparsed_guard(c);
     snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_RESPOND);

@@ -7,10 +7,17 @@
  * then added a barrier of its own: four round trips, each at least one
  * main-loop iteration of ovs-vswitchd, whose cost grows with the ports of
  * the switch (the userspace datapath polls every non-PMD port in it).
- * Here the open, every add and a barrier go out back to back, and only
- * the barrier's reply is waited for (round trip 1); the commit follows if
- * and only if the switch refused none of the adds, and its reply says the
- * flows are in the tables (round trip 2).  The adds are taken from a
+ * Here every add and a barrier go out back to back, and only the
+ * barrier's reply is waited for (round trip 1); the commit follows if and
+ * only if the switch refused none of the adds, and its reply says the
+ * flows are in the tables (round trip 2).  The first add opens the bundle
+ * (OpenFlow 1.4, 7.3.9.5; ovs-vswitchd's ofp_bundle_add_message()): no
+ * open request, because ovs-vswitchd reads at most 50 messages from a
+ * connection in one iteration of its main loop, and a port's update of
+ * some 50 flow mods that needs 52 waits a whole iteration more for its
+ * barrier (one round trip to an idle switch of 10k ports, and at worst
+ * the commit then meets the long iteration that follows a port's
+ * addition: BENCHMARKS.md, incremental section).  The adds are taken from a
  * queue (rt-queue.c) as they come: a first load is sent while it is
  * still being built.  They go out many to a write (send_batch()): a
  * write per message cost ovs-flowd a fifth of its CPU in a first load,
@@ -64,7 +71,8 @@ take(struct ofpbuf *msg, ovs_be32 xid, struct ovs_list *errors,
     } else if (match && replyp) {
         *replyp = msg;
     } else {
-        /* The open's reply is expected but not waited for. */
+        /* An empty bundle's open reply is expected but not waited
+         * for. */
         if (!match && !(decoded && type == OFPTYPE_BUNDLE_CONTROL)) {
             VLOG_DBG("unexpected message with xid %08"PRIx32,
                      ntohl(xid_of(msg)));
@@ -189,16 +197,15 @@ rt_bundle_transact(struct vconn *vconn, struct rt_queue *q,
 
     ovs_list_init(errors);
 
-    /* Round trip 1: open, adds, barrier. */
-    error = send_control(vconn, &bc, OFPBCT_OPEN_REQUEST, &xid);
-    if (error) {
-        return error;
-    }
+    /* Round trip 1: adds (the first opens the bundle), barrier. */
     for (;;) {
         struct ovs_list batch = OVS_LIST_INITIALIZER(&batch);
         int qerror = rt_queue_pop(q, &batch, 256);
 
         if (qerror == ECANCELED) {
+            if (!n_adds) {
+                return ECANCELED;       /* Nothing opened. */
+            }
             error = send_control(vconn, &bc, OFPBCT_DISCARD_REQUEST, &xid);
             if (!error) {
                 error = wait_for(vconn, xid, errors, NULL);
@@ -245,6 +252,14 @@ rt_bundle_transact(struct vconn *vconn, struct rt_queue *q,
             return error;
         }
     }
+    if (!n_adds) {
+        /* Nothing to change: an empty bundle, opened explicitly, so that
+         * the commit below finds it. */
+        error = send_control(vconn, &bc, OFPBCT_OPEN_REQUEST, &xid);
+        if (error) {
+            return error;
+        }
+    }
     t_sent = time_usec();
     error = send_msg(vconn, ofputil_encode_barrier_request(version), &xid);
     if (!error) {
@@ -255,7 +270,7 @@ rt_bundle_transact(struct vconn *vconn, struct rt_queue *q,
     }
     t_acked = time_usec();
     if (!ovs_list_is_empty(errors)) {
-        /* Something was refused (or the open): commit nothing. */
+        /* Something was refused: commit nothing. */
         error = send_control(vconn, &bc, OFPBCT_DISCARD_REQUEST, &xid);
         if (!error) {
             error = wait_for(vconn, xid, errors, NULL);
