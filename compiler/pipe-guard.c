@@ -18,9 +18,10 @@
  * with the override flag), hop limit 255 on ND (RFC 4861), and the server
  * roles a guest never has: DHCPv4 server (from udp 67 or to 68), router
  * advertisement and redirect, DHCPv6 server (from udp 547 or to 546),
- * unless the host port's "services" grant them; and, for every port, the
- * fragments that would hide one of these from it (fragment_guard()) and
- * NS whose options OVS could not show (nd_unparsed_guard()). */
+ * unless the host port's "services" grant them (server_guards()); and,
+ * for every port, the fragments that would hide one of these from it
+ * (fragment_guard()) and NS whose options OVS could not show
+ * (nd_unparsed_guard()). */
 #include "pipe-priv.h"
 
 #include <sys/socket.h>
@@ -177,35 +178,6 @@ protocol_guard(struct pctx *c, const struct topo_port *p)
     px_flow(c, PIPE_T_PROTOCOL, 100, PIPE_K_ARP_SHA_GUARD, p,
             px_drop(c, PIPE_K_ARP_SHA_GUARD, p), "in_port=%s,arp", ref);
 
-    /* Server and router roles.  A DHCP server is told by its source port
-     * and by the client port it sends to: clients filter on their own
-     * port only, so a rogue's offer from any other source port would be
-     * taken as well. */
-    if (!(p->services & TOPO_SVC_DHCP)) {
-        px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_DHCP_SERVER_GUARD, p,
-                px_drop(c, PIPE_K_DHCP_SERVER_GUARD, p),
-                "in_port=%s,udp,tp_src=67", ref);
-        px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_DHCP_SERVER_GUARD, p,
-                px_drop(c, PIPE_K_DHCP_SERVER_GUARD, p),
-                "in_port=%s,udp,tp_dst=68", ref);
-    }
-    if (!(p->services & TOPO_SVC_RA)) {
-        px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_RA_GUARD, p,
-                px_drop(c, PIPE_K_RA_GUARD, p),
-                "in_port=%s,icmp6,icmp_type=134", ref);
-        px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_REDIRECT_GUARD, p,
-                px_drop(c, PIPE_K_REDIRECT_GUARD, p),
-                "in_port=%s,icmp6,icmp_type=137", ref);
-    }
-    if (!(p->services & TOPO_SVC_DHCPV6)) {
-        px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_DHCPV6_SERVER_GUARD, p,
-                px_drop(c, PIPE_K_DHCPV6_SERVER_GUARD, p),
-                "in_port=%s,udp6,tp_src=547", ref);
-        px_flow(c, PIPE_T_PROTOCOL, 300, PIPE_K_DHCPV6_SERVER_GUARD, p,
-                px_drop(c, PIPE_K_DHCPV6_SERVER_GUARD, p),
-                "in_port=%s,udp6,tp_dst=546", ref);
-    }
-
     /* Neighbor solicitation: hop limit 255, source link-layer option
      * absent or the port's own MAC. */
     px_flow(c, PIPE_T_PROTOCOL, 200, PIPE_K_ND_GUARD, p, next,
@@ -282,6 +254,47 @@ fragment_guard(struct pctx *c)
     }
 }
 
+/* Server and router roles, which a guest never has: DHCPv4 server,
+ * router advertisement and redirect, DHCPv6 server.  A DHCP server is
+ * told by its source port and by the client port it sends to: clients
+ * filter on their own port only, so a rogue's offer from any other
+ * source port would be taken as well.  Bridge-wide drops (table 11 is
+ * reached from guest and host ports only; ovs-flowd's drop log names the
+ * sender), before which the host ports whose "services" grant a role
+ * pass: six flows a bridge instead of six a port, so that a port's update
+ * stays small (rt-bundle.c). */
+static void
+server_guards(struct pctx *c)
+{
+    static const struct {
+        enum pipe_kind kind;
+        unsigned int service;
+        const char *match;
+    } roles[] = {
+        { PIPE_K_DHCP_SERVER_GUARD, TOPO_SVC_DHCP, "udp,tp_src=67" },
+        { PIPE_K_DHCP_SERVER_GUARD, TOPO_SVC_DHCP, "udp,tp_dst=68" },
+        { PIPE_K_RA_GUARD, TOPO_SVC_RA, "icmp6,icmp_type=134" },
+        { PIPE_K_REDIRECT_GUARD, TOPO_SVC_RA, "icmp6,icmp_type=137" },
+        { PIPE_K_DHCPV6_SERVER_GUARD, TOPO_SVC_DHCPV6, "udp6,tp_src=547" },
+        { PIPE_K_DHCPV6_SERVER_GUARD, TOPO_SVC_DHCPV6, "udp6,tp_dst=546" },
+    };
+    char next[32];
+
+    snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_RESPOND);
+    for (size_t r = 0; r < sizeof roles / sizeof *roles; r++) {
+        px_flow(c, PIPE_T_PROTOCOL, 300, roles[r].kind, NULL,
+                px_drop(c, roles[r].kind, NULL), "%s", roles[r].match);
+        for (size_t i = 0; i < c->n_ports; i++) {
+            const struct topo_port *p = c->ports[i];
+            if ((p->services & roles[r].service) && topo_port_is_pinned(p)
+                && px_present(c, p) && px_wanted(c, p)) {
+                px_flow(c, PIPE_T_PROTOCOL, 310, roles[r].kind, p, next,
+                        "in_port=%s,%s", px_ref(c, p), roles[r].match);
+            }
+        }
+    }
+}
+
 /* An NS whose target OVS does not show: OVS's parser zeroes nd_target and
  * both link-layer options when one of them appears twice, and a receiver
  * takes the first of the two (Linux does), so "nd_sll=0" (no option) would
@@ -308,6 +321,7 @@ pipe_build_guards(struct pctx *c)
         }
     }
     source_guard_common(c);
+    server_guards(c);
     fragment_guard(c);
     nd_unparsed_guard(c);
     snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_RESPOND);

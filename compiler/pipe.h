@@ -24,8 +24,9 @@
  *   11  protocol    guest/host: ARP sender MAC = port MAC; NS/NA need hop
  *                   limit 255, nd_sll/nd_tll of 0 or the port's MAC, NA
  *                   targets among its addresses; DHCPv4 server, RA,
- *                   redirect and DHCPv6 server traffic dropped unless the
- *                   host port's "services" allow it; first fragments
+ *                   redirect and DHCPv6 server traffic dropped
+ *                   (bridge-wide) unless the host port's "services"
+ *                   allow it; first fragments
  *                   that hide their UDP/ICMPv6 header and fragmented
  *                   NS/NA dropped (the bridge's fragment handling must
  *                   be "nx-match", see pipe-guard.c); NS with an option

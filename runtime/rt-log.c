@@ -31,16 +31,16 @@ port_name(const struct topo *t, uint32_t id)
     return p ? p->name : "-";
 }
 
-/* Name of OpenFlow port 'ofport' on bridge 'b'. */
-static const char *
-ofport_name(const struct rt_bridge *b, unsigned int ofport)
+/* The topology port at OpenFlow port 'ofport' on bridge 'b', or NULL. */
+static const struct topo_port *
+ofport_port(const struct rt_bridge *b, unsigned int ofport)
 {
     for (size_t i = 0; b->br && i < b->br->n_ports; i++) {
         if (b->ofports[i] == ofport) {
-            return b->br->ports[i]->name;
+            return b->br->ports[i];
         }
     }
-    return "?";
+    return NULL;
 }
 
 /* A one-line summary of the packet: MACs, ethertype, addresses, protocol
@@ -106,9 +106,18 @@ rt_log_packet_in(struct rt_bridge *b, const struct topo *t,
     if (!pipe_cookie_is_ours(cookie)) {
         return;
     }
+    const struct topo_port *in = ofport_port(
+        b, ofp_to_u16(pin.flow_metadata.flow.in_port.ofp_port));
+    uint32_t port_id = pipe_cookie_port(cookie);
+    if (!port_id && in
+        && (pin.table_id == PIPE_T_SOURCE || pin.table_id == PIPE_T_PROTOCOL)) {
+        /* A bridge-wide guard of tables 10 and 11, which only guest and
+         * host ports reach: the rule is about its sender. */
+        port_id = in->id;
+    }
 
     /* Count. */
-    uint64_t key = cookie >> 24;
+    uint64_t key = (cookie >> 24 & ~(uint64_t) 0xffffff) | port_id;
     struct rt_counter *c;
     bool found = false;
     HMAP_FOR_EACH_WITH_HASH (c, node, hash_uint64(key), &b->counters) {
@@ -131,11 +140,9 @@ rt_log_packet_in(struct rt_bridge *b, const struct topo *t,
     summarize(&flow, &s);
     enum pipe_kind kind = pipe_cookie_kind(cookie);
     VLOG_INFO("drop: bridge=%s rule=%s port=%s in_port=%s table=%u: %s (%s)",
-              b->name, pipe_kind_slug(kind),
-              port_name(t, pipe_cookie_port(cookie)),
-              ofport_name(b, ofp_to_u16(pin.flow_metadata.flow.in_port
-                                        .ofp_port)),
-              pin.table_id, ds_cstr(&s), pipe_kind_description(kind));
+              b->name, pipe_kind_slug(kind), port_name(t, port_id),
+              in ? in->name : "?", pin.table_id, ds_cstr(&s),
+              pipe_kind_description(kind));
     ds_destroy(&s);
     dp_packet_uninit(&packet);
 }

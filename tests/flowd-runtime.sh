@@ -543,7 +543,7 @@ ovs-ofctl -O OpenFlow15 del-flows fbr "table=250,cookie=0x1234/-1"
 # stopped (so its audit cannot undo it yet), a DHCP offer's first
 # fragment from guest f1 is still dropped: by the fragment guard, which
 # fails closed; once ovs-flowd runs again its audit sets "nx-match" back
-# and says so, and the DHCP server guard sees port 67.
+# and says so, and the DHCP server guard sees its ports (67 to 68).
 [ "$(ovs-ofctl get-frags fbr)" = nx-match ] \
     && ok "ovs-flowd set the bridge's fragment handling to nx-match" \
     || bad "fragment handling is '$(ovs-ofctl get-frags fbr)'"
@@ -563,8 +563,9 @@ wait_for "the audit to set nx-match back" 10 frags_nx \
     && grep -q "fragment handling was changed to \"normal\" behind ovs-flowd's back; set back to \"nx-match\"" "$LOG" \
     && ok "the audit set fragment handling back to nx-match and logged it"
 offer_frag > "$work/trace"
-grep -q "^ *11\. udp,in_port=[0-9]*,tp_src=67, priority 300" "$work/trace" \
-    && ok "fragment handling \"nx-match\": the DHCP server guard sees the fragment's port 67" \
+grep -Eq "^ *11\. udp,tp_(src=67|dst=68), priority 300" "$work/trace" \
+    && grep -q "^Datapath actions: .*userspace(.*controller" "$work/trace" \
+    && ok "fragment handling \"nx-match\": the DHCP server guard sees the fragment's ports (67 -> 68)" \
     || { bad "nx-match: the fragmented offer missed the DHCP server guard"; grep -E "^ *11\.|^Datapath" "$work/trace"; }
 # flowd/status: the audits and the verification that found changes are
 # counted (11a, 11b, 11c: at least 3), and the verifications after the

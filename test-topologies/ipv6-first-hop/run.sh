@@ -136,6 +136,6 @@ zero_at "s2 sends from an unlisted (EUI-64) link-local address" s1 eth0 "icmp6 a
 logged ra-guard s1
 logged dhcpv6-server-guard s1
 logged nd-guard s1
-logged fragment-guard - s1
+logged fragment-guard s1 s1
 logged ipv6-source-guard s2
 scenario_end

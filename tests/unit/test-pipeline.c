@@ -200,11 +200,15 @@ test_pipeline_flows(void)
                    NULL) == NULL);
     CU_ASSERT(find(a, PIPE_T_SOURCE, "in_port=a1,ipv6,ipv6_src="
                    "fe80::5054:ff:fe00:a1", NULL) != NULL);
-    /* Guests never serve DHCP nor send RAs. */
+    /* Guests never serve DHCP nor send RAs: bridge-wide drops, and no
+     * guest passes before them. */
+    f = find(a, PIPE_T_PROTOCOL, "udp,tp_src=67", "controller(");
+    CU_ASSERT(f && f->kind == PIPE_K_DHCP_SERVER_GUARD && f->drop
+              && f->priority == 300);
+    f = find(a, PIPE_T_PROTOCOL, "icmp6,icmp_type=134", "controller(");
+    CU_ASSERT(f && f->kind == PIPE_K_RA_GUARD && f->drop);
     CU_ASSERT(find(a, PIPE_T_PROTOCOL, "in_port=a1,udp,tp_src=67", NULL)
-              != NULL);
-    CU_ASSERT(find(a, PIPE_T_PROTOCOL, "in_port=a1,icmp6,icmp_type=134",
-                   NULL) != NULL);
+              == NULL);
     /* The responder answers for a2 from anyone but a2. */
     f = find(a, PIPE_T_RESPOND, "arp,arp_op=1,arp_tpa=192.0.2.12",
              "set_field:52:54:00:00:00:a2->arp_sha");
@@ -243,6 +247,15 @@ test_pipeline_flows(void)
               && pipe_cookie_kind(f->cookie) == PIPE_K_L2_GUARD
               && pipe_cookie_port(f->cookie) == port(t, "A", "a1")->id);
 
+    /* B's host port serves DHCP (not RA): it passes that guard first. */
+    struct pipe_bridge *b = pipe_build(m, topo_find_bridge(t, "B"), NULL);
+    f = find(b, PIPE_T_PROTOCOL, "in_port=h,udp,tp_src=67", "resubmit(,20)");
+    CU_ASSERT(f && f->priority == 310);
+    CU_ASSERT(find(b, PIPE_T_PROTOCOL, "in_port=h,udp,tp_dst=68",
+                   "resubmit(,20)") != NULL);
+    CU_ASSERT(find(b, PIPE_T_PROTOCOL, "in_port=h,icmp6,icmp_type=134",
+                   NULL) == NULL);
+    pipe_bridge_destroy(b);
     pipe_bridge_destroy(a);
     pipe_bridge_destroy(c);
     model_destroy(m);
