@@ -72,19 +72,9 @@ static void
 announce_flows(struct pctx *c, const struct topo_port *p,
                const struct model_addrs *behind)
 {
-    const char *ref = px_ref(c, p);
-    char buf[PREFIX_STRLEN], next[48];
-
-    snprintf(next, sizeof next, "set_field:0x2/0x2->reg3,resubmit(,%d)",
-             PIPE_T_RESPOND);
     for (size_t i = 0; i < behind->ips.n; i++) {
-        const struct prefix *a = &behind->ips.p[i];
-        if (a->family == AF_INET && a->plen == 32) {
-            px_addr(a, buf);
-            px_flow(c, PIPE_T_BORDER_L3, 210, PIPE_K_ANNOUNCE, p, next,
-                    "in_port=%s,arp,dl_dst=ff:ff:ff:ff:ff:ff,"
-                    "arp_spa=%s,arp_tpa=%s", ref, buf, buf);
-        }
+        px_announce(c, PIPE_T_BORDER_L3, p, &behind->ips.p[i],
+                    PIPE_T_RESPOND);
     }
 }
 

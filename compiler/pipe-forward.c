@@ -271,7 +271,7 @@ pipe_build_forward(struct pctx *c)
      * ingress port (hairpin) are spared it. */
     snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_OUTPUT);
     px_flow(c, PIPE_T_EGRESS, 255, PIPE_K_ANNOUNCE, NULL, next,
-            "reg3=0x2/0x2");
+            "reg3="PX_ANNOUNCE_MARK);
     for (size_t i = 0; i < c->n_ports; i++) {
         const struct topo_port *p = c->ports[i];
 

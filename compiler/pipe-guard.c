@@ -59,20 +59,12 @@ announcements(struct pctx *c, const struct topo_port *p)
 {
     const struct prefix_set *sets[] = { &p->ipv4, &p->extra };
     const char *ref = px_ref(c, p);
-    char buf[PREFIX_STRLEN], mac[MAC_STRLEN];
-    char next[48];
+    char mac[MAC_STRLEN], next[32];
 
-    snprintf(next, sizeof next, "set_field:0x2/0x2->reg3,resubmit(,%d)",
-             PIPE_T_PROTOCOL);
     for (size_t s = 0; s < 2; s++) {
         for (size_t i = 0; i < sets[s]->n; i++) {
-            const struct prefix *a = &sets[s]->p[i];
-            if (a->family == AF_INET && a->plen == 32) {
-                px_addr(a, buf);
-                px_flow(c, PIPE_T_SOURCE, 210, PIPE_K_ANNOUNCE, p, next,
-                        "in_port=%s,arp,dl_dst=ff:ff:ff:ff:ff:ff,"
-                        "arp_spa=%s,arp_tpa=%s", ref, buf, buf);
-            }
+            px_announce(c, PIPE_T_SOURCE, p, &sets[s]->p[i],
+                        PIPE_T_PROTOCOL);
         }
     }
     mac_format(&p->mac, mac);

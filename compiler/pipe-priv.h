@@ -81,6 +81,16 @@ const char *px_drop(struct pctx *, enum pipe_kind, const struct topo_port *);
 
 /* Formats an address or prefix as ovs-ofctl takes it. */
 const char *px_addr(const struct prefix *, char buf[PREFIX_STRLEN]);
+
+/* reg3 bit 1: the frame is an announcement (ovs-flowc(8), ANNOUNCEMENTS),
+ * as a match and as the value/mask set_field takes. */
+#define PX_ANNOUNCE_MARK "0x2/0x2"
+/* If 'a' is an IPv4 host address: a flow of 'table' (10 for port 'p''s
+ * own addresses, 31 for those behind patch port 'p') that marks a
+ * broadcast ARP from 'p' whose sender and target are both 'a' and
+ * resubmits it to 'next_table'. */
+void px_announce(struct pctx *, uint8_t table, const struct topo_port *p,
+                 const struct prefix *a, int next_table);
 /* The ovs-ofctl protocol keyword and source-field name of a family. */
 static inline const char *
 px_l3(const struct prefix *p)

@@ -201,6 +201,23 @@ px_addr(const struct prefix *p, char buf[PREFIX_STRLEN])
     return prefix_format(p, buf);
 }
 
+void
+px_announce(struct pctx *c, uint8_t table, const struct topo_port *p,
+            const struct prefix *a, int next_table)
+{
+    char buf[PREFIX_STRLEN], next[64];
+
+    if (a->family != AF_INET || a->plen != 32) {
+        return;
+    }
+    px_addr(a, buf);
+    snprintf(next, sizeof next, "set_field:"PX_ANNOUNCE_MARK"->reg3,"
+             "resubmit(,%d)", next_table);
+    px_flow(c, table, 210, PIPE_K_ANNOUNCE, p, next,
+            "in_port=%s,arp,dl_dst=ff:ff:ff:ff:ff:ff,arp_spa=%s,arp_tpa=%s",
+            px_ref(c, p), buf, buf);
+}
+
 /* Table 0: copies of what mirrored ports send (before any check: the
  * monitor sees attacks too); table 1: what each ingress port is. */
 void
