@@ -18,7 +18,8 @@
  * with the override flag), hop limit 255 on ND (RFC 4861), and the server
  * roles a guest never has: DHCPv4 server (from udp 67 or to 68), router
  * advertisement and redirect, DHCPv6 server (from udp 547 or to 546),
- * unless the host port's "services" grant them (server_guards()); and,
+ * multicast querier (MLD query, IGMP general query), unless the host
+ * port's "services" grant them (server_guards()); and,
  * for every port, the fragments that would hide one of these from it
  * (fragment_guard()) and NS whose options OVS could not show
  * (nd_unparsed_guard()). */
@@ -247,14 +248,20 @@ fragment_guard(struct pctx *c)
 }
 
 /* Server and router roles, which a guest never has: DHCPv4 server,
- * router advertisement and redirect, DHCPv6 server.  A DHCP server is
- * told by its source port and by the client port it sends to: clients
- * filter on their own port only, so a rogue's offer from any other
- * source port would be taken as well.  Bridge-wide drops (table 11 is
- * reached from guest and host ports only; ovs-flowd's drop log names the
- * sender), before which the host ports whose "services" grant a role
- * pass: six flows a bridge instead of six a port, so that a port's update
- * stays small (rt-bundle.c). */
+ * router advertisement and redirect, DHCPv6 server, multicast querier.  A
+ * DHCP server is told by its source port and by the client port it sends
+ * to: clients filter on their own port only, so a rogue's offer from any
+ * other source port would be taken as well.  A querier sends MLD queries
+ * (ICMPv6 type 130, general or specific) and IGMP general queries (to
+ * 224.0.0.1, where no report goes); the lowest address among them
+ * becomes the segment's querier (RFC 2236, 3810), and snooping switches
+ * (Linux bridges, the LAN's) forward every group to the port it sent
+ * from.  OpenFlow does not match the IGMP type, and an IGMP
+ * group-specific query goes to its group as a report does: those pass.
+ * Bridge-wide drops (table 11 is reached from guest and host ports only;
+ * ovs-flowd's drop log names the sender), before which the host ports
+ * whose "services" grant a role pass: eight flows a bridge instead of
+ * eight a port, so that a port's update stays small (rt-bundle.c). */
 static void
 server_guards(struct pctx *c)
 {
@@ -269,6 +276,9 @@ server_guards(struct pctx *c)
         { PIPE_K_REDIRECT_GUARD, TOPO_SVC_RA, "icmp6,icmp_type=137" },
         { PIPE_K_DHCPV6_SERVER_GUARD, TOPO_SVC_DHCPV6, "udp6,tp_src=547" },
         { PIPE_K_DHCPV6_SERVER_GUARD, TOPO_SVC_DHCPV6, "udp6,tp_dst=546" },
+        { PIPE_K_QUERIER_GUARD, TOPO_SVC_QUERIER, "icmp6,icmp_type=130" },
+        { PIPE_K_QUERIER_GUARD, TOPO_SVC_QUERIER,
+          "ip,nw_proto=2,nw_dst=224.0.0.1" },
     };
     char next[32];
 

@@ -193,7 +193,10 @@ enum pipe_table {
               "sees, or fragmented neighbor discovery")                 \
     PIPE_KIND(ANNOUNCE, "announce", false,                                 \
               "gratuitous ARP or RARP of a port's own address: reaches "  \
-              "every port and the outside")
+              "every port and the outside")                               \
+    PIPE_KIND(QUERIER_GUARD, "querier-guard", true,                        \
+              "multicast listener query (MLD, IGMP general query) from a " \
+              "port that is not a querier")
 
 enum pipe_kind {
 #define PIPE_KIND(ENUM, SLUG, DROP, DESC) PIPE_K_##ENUM,

@@ -420,7 +420,7 @@ parse_services(struct ck *ck, json_t *obj, const char *ptr,
                struct topo_port *port)
 {
     static const char *const names[] = { "dhcp", "dns", "ra", "dhcpv6",
-                                         NULL };
+                                         "querier", NULL };
     json_t *arr = member(ck, obj, ptr, "services", JSON_ARRAY, false, "");
     char *base;
     size_t i;
@@ -442,7 +442,7 @@ parse_services(struct ck *ck, json_t *obj, const char *ptr,
         }
         if (k < 0) {
             ck_err(ck, p, "%s%s%s is not a service (expected \"dhcp\", "
-                   "\"dns\", \"ra\" or \"dhcpv6\")",
+                   "\"dns\", \"ra\", \"dhcpv6\" or \"querier\")",
                    json_is_string(v) ? "\"" : "",
                    json_is_string(v) ? json_string_value(v)
                    : json_type_name(v),

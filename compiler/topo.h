@@ -46,6 +46,7 @@ enum topo_service {
     TOPO_SVC_DNS = 1 << 1,
     TOPO_SVC_RA = 1 << 2,
     TOPO_SVC_DHCPV6 = 1 << 3,
+    TOPO_SVC_QUERIER = 1 << 4,  /* IGMP/MLD multicast listener queries. */
 };
 
 /* A growable array of prefixes. */

@@ -243,6 +243,25 @@ expect "RARP of another MAC" virbr6 \
 expect "RARP request for another's address (opcode 3, other target)" virbr6 \
     "$I63,dl_dst=$BC,$RARP,arp_sha=$M63,arp_tha=$M64" drop:ethertype-guard
 
+# 14. Multicast queriers: a guest's MLD query or IGMP general query would
+# make it the segment's querier (the lowest address wins) and the port
+# snooping switches send every group to; its reports must still pass, and
+# the host port whose services say "querier" may query.
+MLDQ="icmp6,ipv6_src=fe80::5054:ff:feaa:42,ipv6_dst=ff02::1,nw_ttl=1,icmpv6_type=130,icmpv6_code=0"
+IGMP="ip,nw_proto=2,nw_ttl=1,nw_src=192.0.2.12"
+expect "MLD query from a guest" virbr4 \
+    "in_port=vk42,dl_src=$M42,dl_dst=33:33:00:00:00:01,$MLDQ" drop:querier-guard
+expect "IGMP general query from a guest" virbr4 \
+    "in_port=vk42,dl_src=$M42,dl_dst=01:00:5e:00:00:01,$IGMP,nw_dst=224.0.0.1" drop:querier-guard
+expect "  twin: a guest's MLDv2 report" virbr4 \
+    "in_port=vk42,dl_src=$M42,dl_dst=33:33:00:00:00:16,${MLDQ/ff02::1,nw_ttl=1,icmpv6_type=130/ff02::16,nw_ttl=1,icmpv6_type=143}" eth0,vk63,vk64,mon0,vk65,vmh1
+expect "  twin: a guest's IGMPv3 report" virbr4 \
+    "in_port=vk42,dl_src=$M42,dl_dst=01:00:5e:00:00:16,$IGMP,nw_dst=224.0.0.22" eth0,vk63,vk64,mon0,vk65,vmh1
+expect "  twin: MLD query from the host port that is the querier" virbr4 \
+    "in_port=vmh1,dl_src=$MH1,dl_dst=33:33:00:00:00:01,${MLDQ/fe80::5054:ff:feaa:42/fe80::5054:ff:fe00:1}" eth0,vk63,vk64,mon0,vk65,vk42
+expect "  twin: IGMP general query from the host port that is the querier" virbr4 \
+    "in_port=vmh1,dl_src=$MH1,dl_dst=01:00:5e:00:00:01,${IGMP/192.0.2.12/192.0.2.1},nw_dst=224.0.0.1" eth0,vk63,vk64,mon0,vk65,vk42
+
 # The suite can fail: with an ARP guard that forgets to pin the sender
 # address (vk63's allow flow matching any arp_spa), the first attack above
 # must get through.

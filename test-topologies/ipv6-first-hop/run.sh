@@ -4,8 +4,9 @@
 # advertisement, rogue DHCPv6 server, forged NA (override flag) and NS,
 # answering another guest's duplicate address detection; DAD from ::
 # itself works, and s2's stable-privacy link-local address (listed in the
-# topology) is the one it may use.  Each attack beside its legitimate twin
-# (the host port s6 may serve RA and DHCPv6).
+# topology) is the one it may use; rogue multicast querier (MLD and IGMP
+# queries).  Each attack beside its legitimate twin (the host port s6 may
+# serve RA and DHCPv6 and is the querier).
 . "$(dirname "$0")/../../tests/scenario-lib.sh"
 scenario_begin ipv6-first-hop "$(dirname "$0")/topology.json"
 S1=52:54:00:70:00:71 S2=52:54:00:70:00:72 S6=52:54:00:70:00:01
@@ -53,6 +54,19 @@ if [ "$n" = 2 ]; then
 else
     bad "the host's DHCPv6 advertise: $n of 2 at s2"
 fi
+
+# Multicast querier: a query makes its sender the querier if its address
+# is the lowest, and snooping switches send every group to its port.
+MLDQ="IPv6(src='%s', dst='ff02::1', hlim=1) / IPv6ExtHdrHopByHop(options=RouterAlert()) / ICMPv6MLQuery2()"
+IGMPQ="IP(src='%s', dst='224.0.0.1', ttl=1, options=IPOption_Router_Alert()) / IGMPv3() / IGMPv3mq()"
+zero_at "MLD query from s1" s2 eth0 "ether src $S1 and ether dst 33:33:00:00:00:01" -- \
+    scapy s1 "sendp(Ether(src='$S1', dst='33:33:00:00:00:01') / $(printf "$MLDQ" "$LL1"), iface='eth0', count=3, verbose=False)"
+zero_at "IGMP general query from s1" s2 eth0 "igmp and ether src $S1" -- \
+    scapy s1 "load_contrib('igmpv3'); sendp(Ether(src='$S1', dst='01:00:5e:00:00:01') / $(printf "$IGMPQ" 192.0.2.71), iface='eth0', count=3, verbose=False)"
+seen_at "MLD query from the host port s6, the querier" s2 eth0 "ether src $S6 and ether dst 33:33:00:00:00:01" -- \
+    scapy s6 "sendp(Ether(src='$S6', dst='33:33:00:00:00:01') / $(printf "$MLDQ" "$LL6"), iface='eth0', count=2, verbose=False)"
+seen_at "IGMP general query from s6" s2 eth0 "igmp and ether src $S6" -- \
+    scapy s6 "load_contrib('igmpv3'); sendp(Ether(src='$S6', dst='01:00:5e:00:00:01') / $(printf "$IGMPQ" 192.0.2.1), iface='eth0', count=2, verbose=False)"
 
 # Fragments that hide what a guard looks at: a first fragment whose
 # header chain is cut short (RFC 7112, 7113) or that ends before the
@@ -137,5 +151,6 @@ logged ra-guard s1
 logged dhcpv6-server-guard s1
 logged nd-guard s1
 logged fragment-guard s1 s1
+logged querier-guard s1 s1
 logged ipv6-source-guard s2
 scenario_end

@@ -209,6 +209,12 @@ test_pipeline_flows(void)
     CU_ASSERT(f && f->kind == PIPE_K_RA_GUARD && f->drop);
     CU_ASSERT(find(a, PIPE_T_PROTOCOL, "in_port=a1,udp,tp_src=67", NULL)
               == NULL);
+    /* Nor are they the multicast querier. */
+    f = find(a, PIPE_T_PROTOCOL, "icmp6,icmp_type=130", "controller(");
+    CU_ASSERT(f && f->kind == PIPE_K_QUERIER_GUARD && f->drop);
+    f = find(a, PIPE_T_PROTOCOL, "ip,nw_proto=2,nw_dst=224.0.0.1",
+             "controller(");
+    CU_ASSERT(f && f->kind == PIPE_K_QUERIER_GUARD && f->drop);
     /* The responder answers for a2 from anyone but a2. */
     f = find(a, PIPE_T_RESPOND, "arp,arp_op=1,arp_tpa=192.0.2.12",
              "set_field:52:54:00:00:00:a2->arp_sha");
@@ -254,6 +260,8 @@ test_pipeline_flows(void)
     CU_ASSERT(find(b, PIPE_T_PROTOCOL, "in_port=h,udp,tp_dst=68",
                    "resubmit(,20)") != NULL);
     CU_ASSERT(find(b, PIPE_T_PROTOCOL, "in_port=h,icmp6,icmp_type=134",
+                   NULL) == NULL);
+    CU_ASSERT(find(b, PIPE_T_PROTOCOL, "in_port=h,icmp6,icmp_type=130",
                    NULL) == NULL);
     pipe_bridge_destroy(b);
     pipe_bridge_destroy(a);
