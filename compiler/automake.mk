@@ -8,6 +8,8 @@ compiler_libflowc_a_SOURCES = \
 	compiler/topo-check-priv.h \
 	compiler/topo-check.c \
 	compiler/topo-check-refs.c \
+	compiler/topo-check-policy.c \
+	compiler/topo-check-nat.c \
 	compiler/topo-check-names.c \
 	compiler/model.c compiler/model.h \
 	compiler/pipe.h compiler/pipe-priv.h \

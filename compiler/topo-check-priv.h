@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* topo-check-priv.h -- shared helpers of the two check files:
- * topo-check.c (shape: keys, types, values), topo-check-refs.c
- * (meaning: references, duplicates, subnets, loops) and
- * topo-check-names.c (names binding ports to interfaces). */
+/* topo-check-priv.h -- shared helpers of the check files: topo-check.c
+ * (shape: keys, types, values), topo-check-refs.c (meaning: references,
+ * duplicates, subnets, loops), topo-check-policy.c (groups and
+ * policies), topo-check-nat.c (NAT) and topo-check-names.c (names
+ * binding ports to interfaces). */
 #ifndef TOPO_CHECK_PRIV_H
 #define TOPO_CHECK_PRIV_H 1
 
@@ -31,6 +32,24 @@ void topo_check_refs(struct ck *, json_t *root);
 /* Reports a port name used on two bridges and an iface_id used by two
  * ports (topo-check-names.c). */
 void topo_check_names(struct ck *);
+
+/* Parse and check the groups of 'root' and a bridge's "policy" object,
+ * filling in ck->t (topo-check-policy.c). */
+void ck_parse_groups(struct ck *, json_t *root);
+void ck_parse_policy(struct ck *, struct topo_bridge *, json_t *policy);
+
+/* Parses and checks a bridge's "nat" object into br->nat
+ * (topo-check-nat.c). */
+void ck_parse_nat(struct ck *, struct topo_bridge *, json_t *nat);
+
+/* "a string", "an object", ...: the JSON type of 'j' for a message (a
+ * static string). */
+const char *ck_json_type(const json_t *j);
+
+/* Reports every key of 'obj' not in 'allowed' (NULL-terminated) as an
+ * error at its pointer under 'ptr'; 'what' names the object. */
+void ck_check_keys(struct ck *, json_t *obj, const char *ptr,
+                   const char *const allowed[], const char *what);
 
 /* A JSON pointer built from parts, freed by the caller. */
 char *ck_ptr(const char *base, const char *key);

@@ -5,7 +5,8 @@
  * malformed values, each with its own message and JSON pointer, and fills
  * in the typed structures of topo.h from everything that is valid.  Cross
  * references (patch peers, mirror and NAT ports, policy and group
- * references) are stored by name here and resolved in topo-check-refs.c. */
+ * references) are stored by name here and resolved in topo-check-refs.c,
+ * topo-check-nat.c and topo-check-policy.c. */
 #include "topo-check-priv.h"
 
 #include <ctype.h>
@@ -56,8 +57,8 @@ ck_ptr_i(const char *base, size_t index)
     return diag_pointer_index(base, index);
 }
 
-static const char *
-json_type_name(const json_t *j)
+const char *
+ck_json_type(const json_t *j)
 {
     switch (json_typeof(j)) {
     case JSON_OBJECT: return "an object";
@@ -71,11 +72,9 @@ json_type_name(const json_t *j)
     return "?";
 }
 
-/* Reports every key of 'obj' not in 'allowed' (NULL-terminated).  'what'
- * names the object in the message. */
-static void
-check_keys(struct ck *ck, json_t *obj, const char *ptr,
-           const char *const allowed[], const char *what)
+void
+ck_check_keys(struct ck *ck, json_t *obj, const char *ptr,
+              const char *const allowed[], const char *what)
 {
     const char *key;
     json_t *value;
@@ -129,7 +128,7 @@ member(struct ck *ck, json_t *obj, const char *ptr, const char *key,
             [JSON_FALSE] = "a boolean", [JSON_NULL] = "null",
         };
         ck_err(ck, p, "expected %s, not %s", names[type],
-               json_type_name(v));
+               ck_json_type(v));
         free(p);
         return NULL;
     }
@@ -214,7 +213,7 @@ parse_addr_value(struct ck *ck, json_t *v, const char *p, int family,
                        : "an IP address";
     if (!json_is_string(v)) {
         ck_err(ck, p, "expected a string (%s), not %s", what,
-               json_type_name(v));
+               ck_json_type(v));
         return false;
     }
     if (!prefix_parse_addr(json_string_value(v), family, out)) {
@@ -232,7 +231,7 @@ parse_cidr_value(struct ck *ck, json_t *v, const char *p, int family,
 
     if (!json_is_string(v)) {
         ck_err(ck, p, "expected a string (a CIDR prefix), not %s",
-               json_type_name(v));
+               ck_json_type(v));
         return false;
     }
     err = prefix_parse_cidr(json_string_value(v), family, true, out);
@@ -445,7 +444,7 @@ parse_services(struct ck *ck, json_t *obj, const char *ptr,
                    "\"dns\", \"ra\", \"dhcpv6\" or \"querier\")",
                    json_is_string(v) ? "\"" : "",
                    json_is_string(v) ? json_string_value(v)
-                   : json_type_name(v),
+                   : ck_json_type(v),
                    json_is_string(v) ? "\"" : "");
         } else if (port->services & (1u << k)) {
             ck_err(ck, p, "\"%s\" is listed twice", names[k]);
@@ -473,7 +472,7 @@ parse_port(struct ck *ck, struct topo_bridge *br, const char *name,
 
     if (!json_is_object(obj)) {
         ck_err(ck, ptr, "a port must be an object, not %s",
-               json_type_name(obj));
+               ck_json_type(obj));
         return NULL;
     }
     why = bad_port_name(name);
@@ -619,11 +618,11 @@ parse_mirrors(struct ck *ck, struct topo_bridge *br, json_t *obj,
 
         if (!json_is_object(m)) {
             ck_err(ck, p, "a mirror must be an object, not %s",
-                   json_type_name(m));
+                   ck_json_type(m));
             free(p);
             continue;
         }
-        check_keys(ck, m, p, keys, "a mirror");
+        ck_check_keys(ck, m, p, keys, "a mirror");
         mir = &br->mirrors[br->n_mirrors++];
         mir->name = fc_xstrdup(name);
         mir->dir = TOPO_MIRROR_IN | TOPO_MIRROR_OUT;
@@ -666,7 +665,7 @@ parse_bridge(struct ck *ck, const char *name, json_t *obj, const char *ptr)
 
     if (!json_is_object(obj)) {
         ck_err(ck, ptr, "a bridge must be an object, not %s",
-               json_type_name(obj));
+               ck_json_type(obj));
         return;
     }
     why = bad_port_name(name);
@@ -674,7 +673,7 @@ parse_bridge(struct ck *ck, const char *name, json_t *obj, const char *ptr)
         diag_at(ck->d, DIAG_ERROR, ptr, true, "bridge name \"%s\" %s",
                 name, why);
     }
-    check_keys(ck, obj, ptr, keys, "a bridge");
+    ck_check_keys(ck, obj, ptr, keys, "a bridge");
 
     br = fc_xzalloc(sizeof *br);
     br->name = fc_xstrdup(name);
@@ -725,7 +724,7 @@ parse_bridge(struct ck *ck, const char *name, json_t *obj, const char *ptr)
         json_t *d;
         long long rate;
 
-        check_keys(ck, v, p, log_keys, "\"log\"");
+        ck_check_keys(ck, v, p, log_keys, "\"log\"");
         d = member(ck, v, p, "drops", JSON_TRUE, false, "");
         if (d) {
             br->log_drops = json_is_true(d);
@@ -851,10 +850,10 @@ topo_check(struct topo *t, struct diag_list *diags)
     }
     if (!json_is_object(root)) {
         ck_err(&ck, "", "a topology must be a JSON object, not %s",
-               json_type_name(root));
+               ck_json_type(root));
         goto done;
     }
-    check_keys(&ck, root, "", keys, "the topology");
+    ck_check_keys(&ck, root, "", keys, "the topology");
     if (parse_int(&ck, root, "", "version", true, 1, 1, &version)) {
         /* Only version 1 exists. */
     }
