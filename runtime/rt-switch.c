@@ -614,7 +614,8 @@ rt_switch_wait(struct rt_bridge *b)
     }
     if (b->need_dump && b->retry_ms) {
         poll_timer_wait_until(b->retry_at);
-    } else if (b->need_sync || b->need_dump || b->need_verify) {
+    } else if (b->need_sync || b->need_dump || b->need_verify
+               || b->desired_deferred) {
         poll_immediate_wake();
     } else if (b->in_sync) {
         if (audit_ms) {

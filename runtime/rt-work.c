@@ -35,12 +35,14 @@ struct rt_work {
 static struct latch done;
 static bool done_init;
 
-/* Whether 'b' has a dump, a sync or a verification to do now. */
+/* Whether 'b' has a dump, a sync, a verification or the build deferred by
+ * a restart to do now. */
 static bool
 work_due(const struct rt_bridge *b)
 {
     return (b->br && b->ctl && b->in_db     /* Not before the ofports are. */
-            && (b->need_dump || b->need_sync || b->need_verify)
+            && (b->need_dump || b->need_sync || b->need_verify
+                || b->desired_deferred)
             && !(b->need_dump && b->retry_ms && time_msec() < b->retry_at));
 }
 
@@ -60,7 +62,8 @@ work_name(const struct rt_bridge *b)
 {
     return (b->need_dump ? "reading back and syncing"
             : b->need_sync ? "syncing"
-            : "verifying");
+            : b->need_verify ? "verifying"
+            : "parsing the flows wanted after a restart");
 }
 
 static void *

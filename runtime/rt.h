@@ -450,7 +450,8 @@ struct rt_bridge {
     bool desired_deferred;      /* 'desired' is not built: a read-back
                                  * matched the digest of the last sync,
                                  * so 'installed' is what it would be.
-                                 * The next sync builds it in full. */
+                                 * Built when nothing else is due, or by
+                                 * the next sync, in full. */
     struct rt_digest saved;     /* What was last saved or loaded. */
     bool need_dump;             /* Installed table must be read back. */
     long long int retry_at;     /* After the switch refused a bundle: not

@@ -16,8 +16,9 @@
 #     own counter, and the switch's flows keep their age) and parses no
 #     flow (the read-back matches the digest of the last sync); a flow
 #     added meanwhile behind its back, a topology changed meanwhile, a
-#     damaged digest file: all compared in full; a port changed right
-#     after such a restart gets the same flows as ever;
+#     damaged digest file: all compared in full; the flows wanted are
+#     parsed after such a restart, and a port changed then gets the same
+#     flows as ever, rebuilding its own only;
 #   - a port deleted and re-added with another ofport: flows follow, none
 #     of the old ofport remain;
 #   - kill -9 ovs-vswitchd and restart it: flows restored unaided;
@@ -317,6 +318,11 @@ restart_flowd true
 logged "$by_digest" && [ "$(mods)" = 0 ] \
     && ok "the digest is saved again after a full comparison" \
     || bad "the restart after a full comparison did not go by the digest"
+# The flows wanted are parsed next, beside the switch, so that the first
+# change after the restart builds its own port's flows only (step 5).
+wait_for "the flows wanted to be parsed after the restart" 10 \
+    logged "bridge fbr: the [0-9]* flows wanted parsed after the restart" \
+    && ok "the flows wanted are parsed after a restart by the digests"
 
 # 5. A port deleted and re-added with another ofport, then the same
 # interface given another ofport in place (no port deleted: only its
@@ -337,6 +343,10 @@ old=$(vsctl get interface f2 ofport)
 vsctl del-port f2
 vsctl add-port fbr f2 -- set interface f2 ofport_request=77
 f2_moved "$old" 77 "(port re-added)"
+first=$(tail -n +$((since + 1)) "$LOG" | grep -m1 "bridge fbr: [0-9]* flow mods in")
+echo "$first" | grep -q "flows of 1 of [0-9]* ports rebuilt" \
+    && ok "the first change after the restart rebuilt its port's flows only" \
+    || bad "the first change after the restart: $first"
 vsctl set interface f2 ofport_request=78
 f2_moved 77 78 "(in place)"
 
