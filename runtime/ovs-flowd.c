@@ -23,6 +23,7 @@
 #include "latch.h"
 #include "model.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/list.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "openvswitch/poll-loop.h"
@@ -50,6 +51,15 @@ struct flowd {
     long long int next_stat;
     uint64_t n_reloads, n_reload_failures;
     bool exiting;
+    struct ovs_list dumps;      /* "struct pending_dump"s. */
+};
+
+/* A flowd/dump waiting for its bridge's thread to be done, answered by
+ * answer_dumps(): the main loop goes on meanwhile. */
+struct pending_dump {
+    struct ovs_list node;       /* In flowd.dumps. */
+    struct unixctl_conn *conn;
+    char *bridge;               /* Owned. */
 };
 
 static char *db_remote;
@@ -441,22 +451,55 @@ cmd_reload(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
 }
 
+/* Answers flowd/dump of bridge 'name' on 'conn' and returns true, unless
+ * the bridge's thread works (it writes the tables): false then. */
+static bool
+answer_dump(struct flowd *fd, struct unixctl_conn *conn, const char *name)
+{
+    struct rt_bridge *b = find_rt_bridge(fd, name);
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (!b || !b->br) {
+        unixctl_command_reply_error(conn, "no such bridge in the topology");
+        return true;
+    }
+    if (rt_bridge_busy(b)) {
+        return false;
+    }
+    rt_table_format(rt_bridge_desired(b), &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+    return true;
+}
+
+/* Answers the flowd/dump requests whose bridges' threads are done. */
+static void
+answer_dumps(struct flowd *fd)
+{
+    struct pending_dump *pd;
+
+    LIST_FOR_EACH_SAFE (pd, node, &fd->dumps) {
+        if (answer_dump(fd, pd->conn, pd->bridge)) {
+            ovs_list_remove(&pd->node);
+            free(pd->bridge);
+            free(pd);
+        }
+    }
+}
+
 static void
 cmd_dump(struct unixctl_conn *conn, int argc OVS_UNUSED,
          const char *argv[], void *fd_)
 {
     struct flowd *fd = fd_;
-    struct rt_bridge *b = find_rt_bridge(fd, argv[1]);
-    struct ds s = DS_EMPTY_INITIALIZER;
 
-    if (!b || !b->br) {
-        unixctl_command_reply_error(conn, "no such bridge in the topology");
-        return;
+    if (!answer_dump(fd, conn, argv[1])) {
+        struct pending_dump *pd = xmalloc(sizeof *pd);
+
+        pd->conn = conn;
+        pd->bridge = xstrdup(argv[1]);
+        ovs_list_push_back(&fd->dumps, &pd->node);
     }
-    rt_work_finish(&fd->bridges, idl_run, idl_wait, fd->idl);
-    rt_table_format(rt_bridge_desired(b), &s);
-    unixctl_command_reply(conn, ds_cstr(&s));
-    ds_destroy(&s);
 }
 
 static void
@@ -479,6 +522,7 @@ main(int argc, char *argv[])
 
     memset(&fd, 0, sizeof fd);
     hmap_init(&fd.bridges);
+    ovs_list_init(&fd.dumps);
     set_program_name(argv[0]);
     /* The flow tables of a large bridge are built and read back by
      * threads, whose malloc arenas are heaps of at most 64 MiB: each new
@@ -557,6 +601,7 @@ main(int argc, char *argv[])
          * meanwhile. */
         bool rebind = false;
         rt_work_reap(&fd.bridges);
+        answer_dumps(&fd);
         HMAP_FOR_EACH (b, node, &fd.bridges) {
             rebind |= b->rebind && !rt_bridge_busy(b);
         }
@@ -610,6 +655,7 @@ main(int argc, char *argv[])
         rt_work_hurry(b);       /* A verification need not end first. */
     }
     rt_work_finish(&fd.bridges, NULL, NULL, NULL);
+    answer_dumps(&fd);
     HMAP_FOR_EACH_POP (b, node, &fd.bridges) {
         rt_bridge_destroy(b);
     }
