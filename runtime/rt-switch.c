@@ -358,8 +358,31 @@ reopen_monitor(struct rt_bridge *b)
     return true;
 }
 
-static bool
-connect_bridge(struct rt_bridge *b)
+/* Whether OVSDB's contents have not arrived yet (rt_switch_run()'s
+ * argument, for rt_switch_connect_due()). */
+static bool db_pending;
+
+bool
+rt_switch_connect_due(const struct rt_bridge *b)
+{
+    if (!b->br || b->ctl || time_msec() < b->next_connect) {
+        return false;
+    }
+    if (!b->in_db) {
+        /* Until OVSDB's contents arrive, a bridge whose management socket
+         * exists is connected already (and its meter made); it is read
+         * back once they are there, while its flows are built. */
+        char *path = db_pending ? mgmt_path(b) : NULL;
+        bool exists = path && !access(path, F_OK);
+
+        free(path);
+        return exists;
+    }
+    return true;
+}
+
+bool
+rt_switch_connect(struct rt_bridge *b)
 {
     char *name = rt_switch_target(b);
     uint32_t versions = 1u << OFP15_VERSION;
@@ -571,27 +594,11 @@ audit(struct rt_bridge *b)
 }
 
 void
-rt_switch_run(struct rt_bridge *b, const struct topo *t, bool db_pending)
+rt_switch_run(struct rt_bridge *b, const struct topo *t, bool db_pending_)
 {
-    if (!b->br) {
-        return;
-    }
-    if (!b->in_db && !b->ctl) {
-        /* Until OVSDB's contents arrive, a bridge whose management socket
-         * exists is connected already (and its meter made); it is read
-         * back once they are there, while its flows are built. */
-        char *path = db_pending ? mgmt_path(b) : NULL;
-        bool exists = path && !access(path, F_OK);
-
-        free(path);
-        if (!exists) {
-            return;
-        }
-    }
-    if (!b->ctl) {
-        if (time_msec() < b->next_connect || !connect_bridge(b)) {
-            return;
-        }
+    db_pending = db_pending_;
+    if (!b->br || !b->ctl) {
+        return;                 /* Connected by rt-work.c's thread. */
     }
     vconn_run(b->ctl);
     vconn_run(b->mon);
@@ -614,8 +621,7 @@ rt_switch_wait(struct rt_bridge *b)
     }
     if (b->need_dump && b->retry_ms) {
         poll_timer_wait_until(b->retry_at);
-    } else if (b->need_sync || b->need_dump || b->need_verify
-               || b->desired_deferred) {
+    } else if (b->need_sync || b->need_dump || b->need_verify) {
         poll_immediate_wake();
     } else if (b->in_sync) {
         if (audit_ms) {

@@ -692,6 +692,9 @@ rt_sync_bridge(struct rt_bridge *b, const struct model *m)
 {
     struct readback rb;
 
+    if (!b->ctl && (!rt_switch_connect(b) || !b->in_db)) {
+        return;             /* Read back once OVSDB has said the ofports. */
+    }
     if (b->need_verify && !b->need_dump && !b->need_sync && b->in_sync) {
         verify_bridge(b);
         if (!b->ctl) {

@@ -35,15 +35,25 @@ struct rt_work {
 static struct latch done;
 static bool done_init;
 
-/* Whether 'b' has a dump, a sync, a verification or the build deferred by
- * a restart to do now. */
+/* Whether 'b' has a connection, a dump, a sync or a verification to do
+ * now. */
 static bool
 work_due(const struct rt_bridge *b)
 {
-    return (b->br && b->ctl && b->in_db     /* Not before the ofports are. */
-            && (b->need_dump || b->need_sync || b->need_verify
-                || b->desired_deferred)
-            && !(b->need_dump && b->retry_ms && time_msec() < b->retry_at));
+    return (rt_switch_connect_due(b)
+            || (b->br && b->ctl && b->in_db   /* Not before the ofports. */
+                && (b->need_dump || b->need_sync || b->need_verify)
+                && !(b->need_dump && b->retry_ms
+                     && time_msec() < b->retry_at)));
+}
+
+/* Whether 'b' has only the build a restart deferred to do (see
+ * rt_sync_bridge()): it waits until no bridge has anything else to do, so
+ * that it does not slow the other bridges' restart. */
+static bool
+deferred_due(const struct rt_bridge *b)
+{
+    return b->br && b->ctl && b->in_db && b->desired_deferred;
 }
 
 /* Whether 'b''s work is more than a small incremental update (a
@@ -51,7 +61,7 @@ work_due(const struct rt_bridge *b)
 static bool
 work_is_big(const struct rt_bridge *b)
 {
-    return (b->need_dump || (b->need_verify && !b->need_sync)
+    return (!b->ctl || b->need_dump || (b->need_verify && !b->need_sync)
             || !b->in_sync || !b->built_ofports);
 }
 
@@ -60,7 +70,8 @@ work_is_big(const struct rt_bridge *b)
 static const char *
 work_name(const struct rt_bridge *b)
 {
-    return (b->need_dump ? "reading back and syncing"
+    return (!b->ctl ? "connecting"
+            : b->need_dump ? "reading back and syncing"
             : b->need_sync ? "syncing"
             : b->need_verify ? "verifying"
             : "parsing the flows wanted after a restart");
@@ -85,8 +96,13 @@ rt_work_run(struct hmap *bridges, const struct model *m)
     size_t n = 0;
     bool big = false;
 
+    bool quiet = true;
     HMAP_FOR_EACH (b, node, bridges) {
-        if (!rt_bridge_busy(b) && work_due(b)) {
+        quiet &= !rt_bridge_busy(b) && !work_due(b);
+    }
+    HMAP_FOR_EACH (b, node, bridges) {
+        if (!rt_bridge_busy(b)
+            && (work_due(b) || (quiet && deferred_due(b)))) {
             due[n++] = b;
             big |= work_is_big(b);
             b->verify_stop = false;     /* Before the thread starts. */
@@ -119,6 +135,16 @@ rt_work_run(struct hmap *bridges, const struct model *m)
             due[i]->work = w;
             w->thread = ovs_thread_create("sync", work_thread, w);
         }
+    }
+    /* A deferred build left for a small sync done here: at the next
+     * iteration (a thread's end wakes the main loop by itself). */
+    bool busy = false, waiting = false;
+    HMAP_FOR_EACH (b, node, bridges) {
+        busy |= rt_bridge_busy(b);
+        waiting |= !rt_bridge_busy(b) && deferred_due(b);
+    }
+    if (waiting && !busy) {
+        poll_immediate_wake();
     }
     free(due);
 }

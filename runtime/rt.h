@@ -544,13 +544,22 @@ bool rt_ovsdb_run(struct ovsdb_idl *, const struct topo *t,
 
 /* --- OpenFlow (rt-switch.c) ------------------------------------------ */
 
-/* Connects bridge 'b' (if due) and processes its packet-ins.  Never
- * blocks for long: connection attempts are spaced out after failures.
- * 'db_pending': OVSDB's contents have not arrived yet; a bridge whose
- * management socket exists is connected anyway (it is read back and
- * synced only once OVSDB has said which ofports its ports have). */
+/* Audits connected bridge 'b' and processes its packet-ins.
+ * 'db_pending': OVSDB's contents have not arrived yet (see
+ * rt_switch_connect_due()). */
 void rt_switch_run(struct rt_bridge *b, const struct topo *t,
                    bool db_pending);
+/* Whether 'b' is to be connected now: it is not, and no attempt failed
+ * in the last seconds; before OVSDB's contents arrive, if its management
+ * socket exists (it is read back and synced only once OVSDB has said
+ * which ofports its ports have). */
+bool rt_switch_connect_due(const struct rt_bridge *b);
+/* Connects 'b' to its switch: the two connections, fragment handling,
+ * the ND extension probe and the meter, a few round trips that block
+ * (rt-work.c runs it in a thread, beside OVSDB and the other bridges').
+ * Returns true if connected; false after a failure, logged, with the
+ * next attempt in a few seconds. */
+bool rt_switch_connect(struct rt_bridge *b);
 void rt_switch_wait(struct rt_bridge *b);
 /* Sets how often (seconds; 0: never) a bridge in sync has the flows of
  * ours on its switch counted, to notice flows deleted or added behind
@@ -578,8 +587,9 @@ void rt_bridge_set_error(struct rt_bridge *b, char *msg);
 
 /* --- Syncing (rt-sync.c) ---------------------------------------------- */
 
-/* Reads back, rebuilds and syncs 'b' against model 'm' as its
- * need_dump, need_sync and need_verify say (a read-back runs in a thread
+/* Connects 'b' if it is not (rt_switch_connect()), then reads back,
+ * rebuilds and syncs 'b' against model 'm' as its need_dump, need_sync
+ * and need_verify say (a read-back runs in a thread
  * of its own while the bridge's flows are built), or verifies it:
  * the part of a bridge's run that talks at length to its switch.  Touches
  * only 'b' (and reads 'm' and b's topology), so it runs for several
