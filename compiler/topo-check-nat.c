@@ -28,18 +28,8 @@ nat_addr(struct ck *ck, json_t *obj, const char *ptr, const char *key,
         if (required) {
             ck_err(ck, ptr, "missing required key \"%s\"", key);
         }
-    } else if (!json_is_string(v)
-               || !prefix_parse_addr(json_string_value(v), family, out)) {
-        if (json_is_string(v)) {
-            ck_err(ck, p, "\"%s\" is not an %s address",
-                   json_string_value(v),
-                   family == AF_INET ? "IPv4" : "IPv6");
-        } else {
-            ck_err(ck, p, "expected a string (an %s address), not %s",
-                   family == AF_INET ? "IPv4" : "IPv6", ck_json_type(v));
-        }
     } else {
-        ok = true;
+        ok = ck_parse_addr(ck, v, p, family, out);
     }
     free(p);
     return ok;
@@ -204,16 +194,8 @@ ck_parse_nat(struct ck *ck, struct topo_bridge *br, json_t *obj)
             json_array_foreach (v, i, e) {
                 char *pe = ck_ptr_i(p, i);
                 struct prefix pfx;
-                const char *err = json_is_string(e)
-                    ? prefix_parse_cidr(json_string_value(e), AF_INET, true,
-                                        &pfx)
-                    : "is not a string";
-                if (err) {
-                    ck_err(ck, pe, "%s%s%s %s", json_is_string(e) ? "\"" : "",
-                           json_is_string(e) ? json_string_value(e)
-                           : ck_json_type(e), json_is_string(e) ? "\"" : "",
-                           err);
-                } else {
+
+                if (ck_parse_cidr(ck, e, pe, AF_INET, &pfx)) {
                     prefix_set_add(&nat->block, &pfx);
                 }
                 free(pe);

@@ -51,6 +51,14 @@ const char *ck_json_type(const json_t *j);
 void ck_check_keys(struct ck *, json_t *obj, const char *ptr,
                    const char *const allowed[], const char *what);
 
+/* Parse JSON value 'v' at pointer 'p' as an address of 'family'
+ * (AF_UNSPEC: either), or as a CIDR prefix, into '*out'; report what is
+ * wrong and return false otherwise. */
+bool ck_parse_addr(struct ck *, json_t *v, const char *p, int family,
+                   struct prefix *out);
+bool ck_parse_cidr(struct ck *, json_t *v, const char *p, int family,
+                   struct prefix *out);
+
 /* A JSON pointer built from parts, freed by the caller. */
 char *ck_ptr(const char *base, const char *key);
 char *ck_ptr_i(const char *base, size_t index);

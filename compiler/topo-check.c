@@ -203,10 +203,9 @@ parse_mac(struct ck *ck, json_t *obj, const char *ptr, const char *key,
     free(p);
 }
 
-/* Parses a single address string at 'p'. */
-static bool
-parse_addr_value(struct ck *ck, json_t *v, const char *p, int family,
-                 struct prefix *out)
+bool
+ck_parse_addr(struct ck *ck, json_t *v, const char *p, int family,
+              struct prefix *out)
 {
     const char *what = family == AF_INET ? "an IPv4 address"
                        : family == AF_INET6 ? "an IPv6 address"
@@ -223,9 +222,9 @@ parse_addr_value(struct ck *ck, json_t *v, const char *p, int family,
     return true;
 }
 
-static bool
-parse_cidr_value(struct ck *ck, json_t *v, const char *p, int family,
-                 struct prefix *out)
+bool
+ck_parse_cidr(struct ck *ck, json_t *v, const char *p, int family,
+              struct prefix *out)
 {
     const char *err;
 
@@ -307,8 +306,8 @@ parse_addr_list(struct ck *ck, json_t *obj, const char *ptr,
     v = fc_xmalloc((json_array_size(arr) + 1) * sizeof *v);
     json_array_foreach (arr, i, e) {
         char *p = ck_ptr_i(base, i);
-        bool ok = (cidr ? parse_cidr_value(ck, e, p, family, &v[n].p)
-                   : parse_addr_value(ck, e, p, family, &v[n].p));
+        bool ok = (cidr ? ck_parse_cidr(ck, e, p, family, &v[n].p)
+                   : ck_parse_addr(ck, e, p, family, &v[n].p));
         const char *why = ok && rule ? rule(&v[n].p) : NULL;
         if (why) {
             ck_err(ck, p, "\"%s\" %s", json_string_value(e), why);
