@@ -62,20 +62,26 @@ model_addrs_destroy(struct model_addrs *a)
 
 /* Adds everything pinned on 'br' and on the bridges reached from it
  * through its patch ports other than 'via' to 'a'; sets '*outside' if an
- * uplink is among them. */
+ * uplink is among them; adds to '*services' what their host ports and
+ * uplinks may serve ('host_only': 'br' is in a host-only component, whose
+ * uplinks let nothing in). */
 static void
 collect_behind(const struct topo_bridge *br, const struct topo_port *via,
-               struct model_addrs *a, bool *outside)
+               bool host_only, struct model_addrs *a, bool *outside,
+               unsigned int *services)
 {
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct topo_port *p = br->ports[i];
 
         if (topo_port_is_pinned(p)) {
             model_addrs_add_port(a, p);
+            *services |= p->services;
         } else if (p->role == TOPO_UPLINK) {
             *outside = true;
+            *services |= host_only ? 0 : p->services;
         } else if (p->role == TOPO_PATCH && p != via && p->peer) {
-            collect_behind(p->peer->bridge, p->peer, a, outside);
+            collect_behind(p->peer->bridge, p->peer, host_only, a, outside,
+                           services);
         }
     }
 }
@@ -147,6 +153,7 @@ model_build(const struct topo *t)
         for (size_t j = 0; j < br->n_ports; j++) {
             const struct topo_port *p = br->ports[j];
             struct model_border *b = &mb->borders[j];
+            unsigned int near_services = 0;
             bool dummy = false;
 
             if (!topo_port_is_border(p)) {
@@ -155,13 +162,15 @@ model_build(const struct topo *t)
             b->port = p;
             if (p->role == TOPO_UPLINK) {
                 b->outside = true;
+                b->services = mb->host_only ? 0 : p->services;
             } else if (p->peer) {
-                collect_behind(p->peer->bridge, p->peer, &b->behind,
-                               &b->outside);
+                collect_behind(p->peer->bridge, p->peer, mb->host_only,
+                               &b->behind, &b->outside, &b->services);
             }
             /* The near side: this bridge and everything reached from it
              * through its other patch ports. */
-            collect_behind(br, p, &b->near, &dummy);
+            collect_behind(br, p, mb->host_only, &b->near, &dummy,
+                           &near_services);
             model_addrs_finish(&b->behind);
             model_addrs_finish(&b->near);
             if (b->outside) {

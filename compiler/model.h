@@ -45,6 +45,11 @@ struct model_border {
     const struct topo_port *port;   /* Not owned. */
     bool outside;               /* An uplink (the world) lies behind. */
     struct model_addrs behind;  /* Pinned addresses behind the port. */
+    unsigned int services;      /* TOPO_SVC_*: the server roles something
+                                 * behind may play towards this side: the
+                                 * host ports' services, and the uplinks'
+                                 * (those of a host-only component let
+                                 * nothing in and add none). */
     struct model_addrs near;    /* Pinned addresses of the rest of the
                                  * component (this side). */
 };

@@ -78,6 +78,30 @@ announce_flows(struct pctx *c, const struct topo_port *p,
     }
 }
 
+/* Table 31: the server roles nothing behind border port 'p' may play
+ * (b->services: the host ports behind and the uplinks' "services") are
+ * dropped as they come in, before the source checks: a rogue DHCP
+ * server, router or multicast querier on the LAN, where a host port
+ * serves the guests or the uplink says the LAN serves nothing, or behind
+ * a patch to bridges that have none.  The guests' own ports drop these
+ * already (table 11); the patch's flows keep each bridge safe on its own,
+ * whatever another bridge has installed.  What reaches a client is told
+ * by its destination port (clients listen on 68 and 546 whatever the
+ * source port); a relay's traffic to a server (67 to 67) passes. */
+static void
+server_guards(struct pctx *c, const struct topo_port *p,
+              const struct model_border *b)
+{
+    for (size_t r = 0; r < px_n_server_roles; r++) {
+        const struct px_server_role *role = &px_server_roles[r];
+        if (role->client_side && !(b->services & role->service)) {
+            px_flow(c, PIPE_T_BORDER_L3, 250, role->kind, p,
+                    px_drop(c, role->kind, p), "in_port=%s,%s",
+                    px_ref(c, p), role->match);
+        }
+    }
+}
+
 static void
 border_port(struct pctx *c, const struct topo_port *p,
             const struct model_border *b)
@@ -105,6 +129,7 @@ border_port(struct pctx *c, const struct topo_port *p,
         return;
     }
 
+    server_guards(c, p, b);
     if (px_is_nat_uplink(c, p)) {
         /* Nothing is bridged to a NAT uplink: the NAT stage outputs
          * there directly.  (Ingress is checked as for any uplink below;

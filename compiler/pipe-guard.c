@@ -262,36 +262,38 @@ fragment_guard(struct pctx *c)
  * ovs-flowd's drop log names the sender), before which the host ports
  * whose "services" grant a role pass: eight flows a bridge instead of
  * eight a port, so that a port's update stays small (rt-bundle.c). */
+const struct px_server_role px_server_roles[] = {
+    { PIPE_K_DHCP_SERVER_GUARD, TOPO_SVC_DHCP, "udp,tp_src=67", false },
+    { PIPE_K_DHCP_SERVER_GUARD, TOPO_SVC_DHCP, "udp,tp_dst=68", true },
+    { PIPE_K_RA_GUARD, TOPO_SVC_RA, "icmp6,icmp_type=134", true },
+    { PIPE_K_REDIRECT_GUARD, TOPO_SVC_RA, "icmp6,icmp_type=137", true },
+    { PIPE_K_DHCPV6_SERVER_GUARD, TOPO_SVC_DHCPV6, "udp6,tp_src=547",
+      false },
+    { PIPE_K_DHCPV6_SERVER_GUARD, TOPO_SVC_DHCPV6, "udp6,tp_dst=546",
+      true },
+    { PIPE_K_QUERIER_GUARD, TOPO_SVC_QUERIER, "icmp6,icmp_type=130", true },
+    { PIPE_K_QUERIER_GUARD, TOPO_SVC_QUERIER,
+      "ip,nw_proto=2,nw_dst=224.0.0.1", true },
+};
+const size_t px_n_server_roles
+    = sizeof px_server_roles / sizeof *px_server_roles;
+
 static void
 server_guards(struct pctx *c)
 {
-    static const struct {
-        enum pipe_kind kind;
-        unsigned int service;
-        const char *match;
-    } roles[] = {
-        { PIPE_K_DHCP_SERVER_GUARD, TOPO_SVC_DHCP, "udp,tp_src=67" },
-        { PIPE_K_DHCP_SERVER_GUARD, TOPO_SVC_DHCP, "udp,tp_dst=68" },
-        { PIPE_K_RA_GUARD, TOPO_SVC_RA, "icmp6,icmp_type=134" },
-        { PIPE_K_REDIRECT_GUARD, TOPO_SVC_RA, "icmp6,icmp_type=137" },
-        { PIPE_K_DHCPV6_SERVER_GUARD, TOPO_SVC_DHCPV6, "udp6,tp_src=547" },
-        { PIPE_K_DHCPV6_SERVER_GUARD, TOPO_SVC_DHCPV6, "udp6,tp_dst=546" },
-        { PIPE_K_QUERIER_GUARD, TOPO_SVC_QUERIER, "icmp6,icmp_type=130" },
-        { PIPE_K_QUERIER_GUARD, TOPO_SVC_QUERIER,
-          "ip,nw_proto=2,nw_dst=224.0.0.1" },
-    };
     char next[32];
 
     snprintf(next, sizeof next, "resubmit(,%d)", PIPE_T_RESPOND);
-    for (size_t r = 0; r < sizeof roles / sizeof *roles; r++) {
-        px_flow(c, PIPE_T_PROTOCOL, 300, roles[r].kind, NULL,
-                px_drop(c, roles[r].kind, NULL), "%s", roles[r].match);
+    for (size_t r = 0; r < px_n_server_roles; r++) {
+        const struct px_server_role *role = &px_server_roles[r];
+        px_flow(c, PIPE_T_PROTOCOL, 300, role->kind, NULL,
+                px_drop(c, role->kind, NULL), "%s", role->match);
         for (size_t i = 0; i < c->n_ports; i++) {
             const struct topo_port *p = c->ports[i];
-            if ((p->services & roles[r].service) && topo_port_is_pinned(p)
+            if ((p->services & role->service) && topo_port_is_pinned(p)
                 && px_present(c, p) && px_wanted(c, p)) {
-                px_flow(c, PIPE_T_PROTOCOL, 310, roles[r].kind, p, next,
-                        "in_port=%s,%s", px_ref(c, p), roles[r].match);
+                px_flow(c, PIPE_T_PROTOCOL, 310, role->kind, p, next,
+                        "in_port=%s,%s", px_ref(c, p), role->match);
             }
         }
     }

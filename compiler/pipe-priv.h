@@ -91,6 +91,20 @@ const char *px_addr(const struct prefix *, char buf[PREFIX_STRLEN]);
  * resubmits it to 'next_table'. */
 void px_announce(struct pctx *, uint8_t table, const struct topo_port *p,
                  const struct prefix *a, int next_table);
+/* The server and router roles a guest never has (pipe-guard.c): the
+ * kind of the rule that drops it, the host service that grants it, and
+ * the match that tells it.  'client_side' roles are told by what reaches
+ * a client (its port, the ICMPv6 type), the rest by the server's source
+ * port; border ports (pipe-border.c) check the client side only. */
+struct px_server_role {
+    enum pipe_kind kind;
+    unsigned int service;       /* TOPO_SVC_*. */
+    const char *match;
+    bool client_side;
+};
+extern const struct px_server_role px_server_roles[];
+extern const size_t px_n_server_roles;
+
 /* The ovs-ofctl protocol keyword and source-field name of a family. */
 static inline const char *
 px_l3(const struct prefix *p)

@@ -387,7 +387,8 @@ static const char *const host_keys[] = {
     "role", "mac", "ipv4", "ipv6", "dhcp", "link_local", "allowed_extra",
     "iface_id", "services", NULL
 };
-static const char *const uplink_keys[] = { "role", "iface_id", NULL };
+static const char *const uplink_keys[] = { "role", "iface_id", "services",
+                                           NULL };
 static const char *const patch_keys[] = { "role", "peer", NULL };
 static const char *const monitor_keys[] = { "role", "iface_id", NULL };
 
@@ -553,6 +554,13 @@ parse_port(struct ck *ck, struct topo_bridge *br, const char *name,
         if (role == TOPO_HOST) {
             parse_services(ck, obj, ptr, port);
         }
+    } else if (role == TOPO_UPLINK) {
+        /* Without a list, the LAN may serve everything (its DHCP server,
+         * its routers), as before the key existed. */
+        if (!json_object_get(obj, "services")) {
+            port->services = TOPO_SVC_ALL;
+        }
+        parse_services(ck, obj, ptr, port);
     } else if (role == TOPO_PATCH) {
         v = member(ck, obj, ptr, "peer", JSON_STRING, true,
                    "a patch port");

@@ -47,6 +47,7 @@ enum topo_service {
     TOPO_SVC_RA = 1 << 2,
     TOPO_SVC_DHCPV6 = 1 << 3,
     TOPO_SVC_QUERIER = 1 << 4,  /* IGMP/MLD multicast listener queries. */
+    TOPO_SVC_ALL = (1 << 5) - 1,
 };
 
 /* A growable array of prefixes. */
@@ -86,7 +87,10 @@ struct topo_port {
     bool dhcp;                  /* May send DHCPv4 from 0.0.0.0. */
     bool ll_listed;             /* link_local was an explicit list (else
                                  * derived from 'mac'). */
-    unsigned int services;      /* TOPO_SVC_* (host ports only). */
+    unsigned int services;      /* TOPO_SVC_*: what a host port may serve
+                                 * to guests; what the network behind an
+                                 * uplink may (TOPO_SVC_ALL unless listed);
+                                 * 0 for other roles. */
 
     char *iface_id;             /* external_ids:iface-id, or NULL. */
 

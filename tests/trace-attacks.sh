@@ -262,6 +262,27 @@ expect "  twin: MLD query from the host port that is the querier" virbr4 \
 expect "  twin: IGMP general query from the host port that is the querier" virbr4 \
     "in_port=vmh1,dl_src=$MH1,dl_dst=01:00:5e:00:00:01,${IGMP/192.0.2.12/192.0.2.1},nw_dst=224.0.0.1" eth0,vk63,vk64,mon0,vk65,vk42
 
+# 15. Rogue servers behind a border port: virbr4's host port serves
+# DHCP, RA and the querier, and its uplink lists only "dhcpv6" (the LAN
+# serves DHCPv6): the LAN's DHCP offers, RAs and queries are dropped as
+# they come in; behind virbr4's patch lie guests only, behind virbr6's
+# the host port.
+LL_LAN=fe80::ff:fe00:199
+expect "DHCP offer from the LAN where the host serves DHCP" virbr4 \
+    "in_port=eth0,dl_src=$LAN,dl_dst=$BC,udp,nw_src=198.51.100.7,nw_dst=255.255.255.255,udp_src=67,udp_dst=68" drop:dhcp-server-guard
+expect "RA from the LAN where the host serves RA" virbr4 \
+    "in_port=eth0,dl_src=$LAN,dl_dst=33:33:00:00:00:01,icmp6,ipv6_src=$LL_LAN,$RA" drop:ra-guard
+expect "MLD query from the LAN where the host is the querier" virbr4 \
+    "in_port=eth0,dl_src=$LAN,dl_dst=33:33:00:00:00:01,${MLDQ/fe80::5054:ff:feaa:42/$LL_LAN}" drop:querier-guard
+expect "  twin: DHCPv6 reply from the LAN (the uplink lists dhcpv6)" virbr4 \
+    "in_port=eth0,dl_src=$LAN,dl_dst=$M42,udp6,ipv6_src=$LL_LAN,ipv6_dst=fe80::5054:ff:feaa:42,udp_src=547,udp_dst=546" vk42
+expect "  twin: a LAN relay's request (67 to 67) reaches the host's server" virbr4 \
+    "in_port=eth0,dl_src=$LAN,dl_dst=$MH1,udp,nw_src=198.51.100.7,nw_dst=192.0.2.1,udp_src=67,udp_dst=67" vmh1
+expect "DHCP offer entering through a patch with no server behind" virbr4 \
+    "in_port=vethb1,dl_src=$M63,dl_dst=$M42,udp,nw_src=192.0.2.13,nw_dst=192.0.2.12,udp_src=67,udp_dst=68" drop:dhcp-server-guard
+expect "  twin: the host's DHCP offer enters through the patch behind which it is" virbr6 \
+    "in_port=vethb2,dl_src=$MH1,dl_dst=$M64,udp,nw_src=192.0.2.1,nw_dst=192.0.2.14,udp_src=67,udp_dst=68" vk64
+
 # The suite can fail: with an ARP guard that forgets to pin the sender
 # address (vk63's allow flow matching any arp_spa), the first attack above
 # must get through.

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # Scenario 7, rogue DHCPv4 server: dnsmasq serves DHCP (and DNS) in the
-# host port's namespace; guest r1 runs a rogue dnsmasq.  Client c2
-# ("dhcp": true) broadcasts DISCOVERs from 0.0.0.0: it only ever gets the
+# host port's namespace; guest r1 runs a rogue dnsmasq, and so does a host
+# on the LAN behind the uplink, whose "services" list is empty (the LAN
+# serves the guests nothing).  Client c2 ("dhcp": true) broadcasts
+# DISCOVERs from 0.0.0.0, which reach both rogues: it only ever gets the
 # host's offer, and the host's DNS answers it.
 . "$(dirname "$0")/../../tests/scenario-lib.sh"
 scenario_begin rogue-dhcp "$(dirname "$0")/topology.json"
@@ -21,6 +23,8 @@ dnsmasq_in dh host 192.0.2.82,192.0.2.82,255.255.255.0 \
     --dhcp-host="$C2,192.0.2.82" --port=53 --no-resolv \
     --address=/service.example/192.0.2.1
 dnsmasq_in r1 rogue 192.0.2.200,192.0.2.210,255.255.255.0 --port=0
+dnsmasq_in lanhost-lan0 lanrogue 192.0.2.220,192.0.2.230,255.255.255.0 \
+    --port=0
 sleep 1
 
 # c2 broadcasts DISCOVERs from 0.0.0.0 and lists who offered what.
@@ -48,16 +52,18 @@ fi
 if grep -qv "^192.0.2.1 " "$sc_dir/offers"; then
     bad "c2 got a rogue offer"
 else
-    ok "attack blocked: no offer from the rogue server reached c2"
+    ok "attack blocked: no offer from either rogue server reached c2"
     sc_attacks=$((sc_attacks + 1))
 fi
-# The attack was real: the rogue saw the DISCOVERs and did offer.
-if grep -q "DHCPOFFER" "$sc_dir/rogue.log"; then
-    ok "the rogue server did send offers ($(grep -c DHCPOFFER "$sc_dir/rogue.log")), all dropped at its port"
-else
-    bad "the rogue server never offered: the attack did not happen"
-    tail -5 "$sc_dir/rogue.log"
-fi
+# The attacks were real: both rogues saw the DISCOVERs and did offer.
+for r in "rogue:r1's port" "lanrogue:the uplink"; do
+    if grep -q "DHCPOFFER" "$sc_dir/${r%%:*}.log"; then
+        ok "rogue server ${r%%:*} did send offers ($(grep -c DHCPOFFER "$sc_dir/${r%%:*}.log")), all dropped at ${r#*:}"
+    else
+        bad "rogue server ${r%%:*} never offered: the attack did not happen"
+        tail -5 "$sc_dir/${r%%:*}.log"
+    fi
+done
 legit "DNS from the host answers c2" \
     sh -c "$OVS_FLOWC lab exec --dir $sc_dir c2 /usr/bin/python3 -c \"
 from scapy.all import *
@@ -91,7 +97,9 @@ if [ "$n" = 1 ]; then
 else
     bad "the host's offer in fragments: $n first fragments at c2, want 1"
 fi
-kill $(cat "$sc_dir/host.pid" "$sc_dir/rogue.pid" 2>/dev/null) 2>/dev/null
+kill $(cat "$sc_dir/host.pid" "$sc_dir/rogue.pid" "$sc_dir/lanrogue.pid" \
+    2>/dev/null) 2>/dev/null
 wait
 logged dhcp-server-guard r1
+logged dhcp-server-guard lan0
 scenario_end

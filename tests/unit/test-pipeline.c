@@ -176,6 +176,60 @@ find(const struct pipe_bridge *pb, int table, const char *match,
     return NULL;
 }
 
+/* What may serve guests from behind a border port: the uplink's list
+ * (all without one), the host ports behind a patch, nothing behind a
+ * host-only uplink; and the drops for what nothing behind may serve. */
+static void
+test_border_services(void)
+{
+    static const char text[] =
+        "{ \"version\": 1, \"bridges\": {"
+        " \"X\": { \"subnets\": [\"192.0.2.0/25\"], \"ports\": {"
+        "   \"hx\": { \"role\": \"host\", \"mac\": \"52:54:00:00:00:01\","
+        "            \"ipv4\": [\"192.0.2.1\"],"
+        "            \"services\": [\"dhcp\", \"ra\"] },"
+        "   \"ux\": { \"role\": \"uplink\", \"services\": [\"dhcpv6\"] },"
+        "   \"px\": { \"role\": \"patch\", \"peer\": \"Y/py\" } } },"
+        " \"Y\": { \"subnets\": [\"192.0.2.0/25\"], \"ports\": {"
+        "   \"y1\": { \"role\": \"guest\", \"mac\": \"52:54:00:00:00:b1\","
+        "            \"ipv4\": [\"192.0.2.21\"] },"
+        "   \"py\": { \"role\": \"patch\", \"peer\": \"X/px\" } } } } }";
+    struct topo *t = load(text), *t2 = load(topo_text);
+    struct model *m = model_build(t), *m2 = model_build(t2);
+    struct pipe_bridge *x = pipe_build(m, topo_find_bridge(t, "X"), NULL);
+    const struct pipe_flow *f;
+
+    CU_ASSERT_EQUAL(model_border(m, port(t, "X", "ux"))->services,
+                    TOPO_SVC_DHCPV6);
+    CU_ASSERT_EQUAL(model_border(m, port(t, "Y", "py"))->services,
+                    TOPO_SVC_DHCP | TOPO_SVC_RA | TOPO_SVC_DHCPV6);
+    CU_ASSERT_EQUAL(model_border(m, port(t, "X", "px"))->services, 0);
+    CU_ASSERT_EQUAL(model_border(m2, port(t2, "B", "up"))->services,
+                    TOPO_SVC_ALL);
+    CU_ASSERT_EQUAL(model_border(m2, port(t2, "A", "pa"))->services,
+                    TOPO_SVC_ALL);
+    CU_ASSERT_EQUAL(model_border(m2, port(t2, "C", "upc"))->services, 0);
+
+    f = find(x, PIPE_T_BORDER_L3, "in_port=ux,udp,tp_dst=68", "controller(");
+    CU_ASSERT(f && f->kind == PIPE_K_DHCP_SERVER_GUARD && f->drop
+              && f->priority == 250);
+    f = find(x, PIPE_T_BORDER_L3, "in_port=ux,icmp6,icmp_type=134",
+             "controller(");
+    CU_ASSERT(f && f->kind == PIPE_K_RA_GUARD);
+    f = find(x, PIPE_T_BORDER_L3, "in_port=ux,ip,nw_proto=2,"
+             "nw_dst=224.0.0.1", "controller(");
+    CU_ASSERT(f && f->kind == PIPE_K_QUERIER_GUARD);
+    CU_ASSERT(find(x, PIPE_T_BORDER_L3, "in_port=ux,udp6,tp_dst=546", NULL)
+              == NULL);
+    CU_ASSERT(find(x, PIPE_T_BORDER_L3, "in_port=px,udp6,tp_dst=546",
+                   "controller(") != NULL);
+    pipe_bridge_destroy(x);
+    model_destroy(m);
+    model_destroy(m2);
+    topo_destroy(t);
+    topo_destroy(t2);
+}
+
 static void
 test_pipeline_flows(void)
 {
@@ -332,6 +386,8 @@ test_pipeline_register(void)
     CU_pSuite s = CU_add_suite("pipeline", NULL, NULL);
 
     CU_add_test(s, "border reachability", test_border_reachability);
+    CU_add_test(s, "what may serve from behind a border",
+                test_border_services);
     CU_add_test(s, "port range decomposition is exact", test_port_masks);
     CU_add_test(s, "pipeline flows", test_pipeline_flows);
     CU_add_test(s, "ports not on the switch are left out", test_only_bound);
