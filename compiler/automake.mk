@@ -7,6 +7,7 @@ compiler_libflowc_a_SOURCES = \
 	compiler/topo-pos.c compiler/topo-pos.h \
 	compiler/topo-check-priv.h \
 	compiler/topo-check.c \
+	compiler/topo-check-port.c \
 	compiler/topo-check-refs.c \
 	compiler/topo-check-policy.c \
 	compiler/topo-check-nat.c \

@@ -3,10 +3,11 @@
  *
  * Walks the JSON tree once, rejecting unknown keys and wrongly typed or
  * malformed values, each with its own message and JSON pointer, and fills
- * in the typed structures of topo.h from everything that is valid.  Cross
- * references (patch peers, mirror and NAT ports, policy and group
- * references) are stored by name here and resolved in topo-check-refs.c,
- * topo-check-nat.c and topo-check-policy.c. */
+ * in the typed structures of topo.h from everything that is valid (a
+ * port's own keys in topo-check-port.c, with the value parsers shared
+ * from here).  Cross references (patch peers, mirror and NAT ports,
+ * policy and group references) are stored by name here and resolved in
+ * topo-check-refs.c, topo-check-nat.c and topo-check-policy.c. */
 #include "topo-check-priv.h"
 
 #include <ctype.h>
@@ -105,9 +106,9 @@ ck_check_keys(struct ck *ck, json_t *obj, const char *ptr,
 /* Returns obj[key] if it has JSON type 'type' (JSON_TRUE stands for any
  * boolean, JSON_INTEGER also accepts nothing else); reports a missing
  * required member or a wrong type and returns NULL. */
-static json_t *
-member(struct ck *ck, json_t *obj, const char *ptr, const char *key,
-       json_type type, bool required, const char *what)
+json_t *
+ck_member(struct ck *ck, json_t *obj, const char *ptr, const char *key,
+          json_type type, bool required, const char *what)
 {
     json_t *v = json_object_get(obj, key);
 
@@ -137,8 +138,8 @@ member(struct ck *ck, json_t *obj, const char *ptr, const char *key,
 
 /* Names of bridges and ports end up in OpenFlow text and OVSDB: keep them
  * to what ovs-ofctl parses unquoted and an interface name can be. */
-static const char *
-bad_port_name(const char *name)
+const char *
+ck_bad_name(const char *name)
 {
     static const char *const reserved[] = {
         "IN_PORT", "TABLE", "NORMAL", "FLOOD", "ALL", "CONTROLLER",
@@ -170,37 +171,6 @@ bad_port_name(const char *name)
         }
     }
     return NULL;
-}
-
-static void
-parse_mac(struct ck *ck, json_t *obj, const char *ptr, const char *key,
-          bool required, bool unicast, struct mac *mac, bool *found,
-          const char *what)
-{
-    json_t *v = member(ck, obj, ptr, key, JSON_STRING, required, what);
-    char *p;
-
-    if (found) {
-        *found = false;
-    }
-    if (!v) {
-        return;
-    }
-    p = ck_ptr(ptr, key);
-    if (!mac_parse(json_string_value(v), mac)) {
-        ck_err(ck, p, "\"%s\" is not a MAC address", json_string_value(v));
-    } else if (unicast && mac_is_multicast(mac)) {
-        ck_err(ck, p, "\"%s\" is a %s MAC address; a port needs a unicast "
-               "one", json_string_value(v),
-               mac->b[0] == 0xff && mac->b[5] == 0xff ? "broadcast"
-               : "multicast");
-    } else if (unicast && mac_is_zero(mac)) {
-        ck_err(ck, p, "\"%s\" is the all-zero MAC address",
-               json_string_value(v));
-    } else if (found) {
-        *found = true;
-    }
-    free(p);
 }
 
 bool
@@ -255,45 +225,16 @@ cmp_indexed_prefix(const void *a_, const void *b_)
     return c ? c : (a->index < b->index ? -1 : a->index > b->index);
 }
 
-/* Says what is wrong with an address of a particular list, or NULL. */
-typedef const char *addr_rule_func(const struct prefix *);
-
-static const char *
-not_link_local(const struct prefix *a)
-{
-    return (prefix_is_link_local(a) ? NULL
-            : "is not a link-local (fe80::/10) address");
-}
-
-static const char *
-bad_host_ipv6(const struct prefix *a)
-{
-    return (prefix_is_link_local(a)
-            ? "is link-local: list it in \"link_local\""
-            : prefix_is_multicast(a) ? "is a multicast address"
-            : prefix_is_unspecified(a) ? "is the unspecified address"
-            : NULL);
-}
-
-static const char *
-bad_host_ipv4(const struct prefix *a)
-{
-    return (prefix_is_multicast(a) ? "is a multicast address"
-            : prefix_is_unspecified(a) ? "is the unspecified address"
-            : a->b[0] == 255 && a->b[3] == 255 ? "is the broadcast address"
-            : NULL);
-}
-
 /* Parses an array of addresses (cidr = false) or prefixes into 'set'
  * (sorted, without duplicates; each duplicate is reported at its second
  * occurrence).  'rule', if nonnull, rejects addresses the list may not
  * hold.  Sorting keeps this O(n log n) on hostile input. */
-static void
-parse_addr_list(struct ck *ck, json_t *obj, const char *ptr,
-                const char *key, int family, bool cidr,
-                addr_rule_func *rule, struct prefix_set *set)
+void
+ck_parse_addr_list(struct ck *ck, json_t *obj, const char *ptr,
+                   const char *key, int family, bool cidr,
+                   addr_rule_func *rule, struct prefix_set *set)
 {
-    json_t *arr = member(ck, obj, ptr, key, JSON_ARRAY, false, "");
+    json_t *arr = ck_member(ck, obj, ptr, key, JSON_ARRAY, false, "");
     struct indexed_prefix *v;
     size_t i, n = 0;
     char *base;
@@ -331,11 +272,11 @@ parse_addr_list(struct ck *ck, json_t *obj, const char *ptr,
     free(base);
 }
 
-static bool
-parse_enum(struct ck *ck, json_t *obj, const char *ptr, const char *key,
-           const char *const choices[], int *out)
+bool
+ck_parse_enum(struct ck *ck, json_t *obj, const char *ptr, const char *key,
+              const char *const choices[], int *out)
 {
-    json_t *v = member(ck, obj, ptr, key, JSON_STRING, false, "");
+    json_t *v = ck_member(ck, obj, ptr, key, JSON_STRING, false, "");
     struct strbuf sb = STRBUF_INIT;
     char *p;
 
@@ -363,8 +304,8 @@ static bool
 parse_int(struct ck *ck, json_t *obj, const char *ptr, const char *key,
           bool required, long long lo, long long hi, long long *out)
 {
-    json_t *v = member(ck, obj, ptr, key, JSON_INTEGER, required,
-                       "this object");
+    json_t *v = ck_member(ck, obj, ptr, key, JSON_INTEGER, required,
+                          "this object");
     if (!v) {
         return false;
     }
@@ -377,208 +318,6 @@ parse_int(struct ck *ck, json_t *obj, const char *ptr, const char *key,
     }
     *out = json_integer_value(v);
     return true;
-}
-
-static const char *const guest_keys[] = {
-    "role", "mac", "ipv4", "ipv6", "dhcp", "link_local", "allowed_extra",
-    "iface_id", NULL
-};
-static const char *const host_keys[] = {
-    "role", "mac", "ipv4", "ipv6", "dhcp", "link_local", "allowed_extra",
-    "iface_id", "services", NULL
-};
-static const char *const uplink_keys[] = { "role", "iface_id", "services",
-                                           NULL };
-static const char *const patch_keys[] = { "role", "peer", NULL };
-static const char *const monitor_keys[] = { "role", "iface_id", NULL };
-
-static void
-parse_link_local(struct ck *ck, json_t *obj, const char *ptr,
-                 struct topo_port *port)
-{
-    json_t *v = json_object_get(obj, "link_local");
-    char *p = ck_ptr(ptr, "link_local");
-
-    if (!v || (json_is_string(v)
-               && !strcmp(json_string_value(v), "eui64"))) {
-        struct prefix ll;
-        mac_to_eui64_ll(&port->mac, &ll);
-        prefix_set_add(&port->link_local, &ll);
-    } else if (json_is_array(v)) {
-        port->ll_listed = true;
-        parse_addr_list(ck, obj, ptr, "link_local", AF_INET6, false,
-                        not_link_local, &port->link_local);
-    } else {
-        ck_err(ck, p, "expected \"eui64\" or an array of fe80:: addresses");
-    }
-    free(p);
-}
-
-static void
-parse_services(struct ck *ck, json_t *obj, const char *ptr,
-               struct topo_port *port)
-{
-    static const char *const names[] = { "dhcp", "dns", "ra", "dhcpv6",
-                                         "querier", NULL };
-    json_t *arr = member(ck, obj, ptr, "services", JSON_ARRAY, false, "");
-    char *base;
-    size_t i;
-    json_t *v;
-
-    if (!arr) {
-        return;
-    }
-    base = ck_ptr(ptr, "services");
-    json_array_foreach (arr, i, v) {
-        char *p = ck_ptr_i(base, i);
-        int k = -1;
-        if (json_is_string(v)) {
-            for (int j = 0; names[j]; j++) {
-                if (!strcmp(json_string_value(v), names[j])) {
-                    k = j;
-                }
-            }
-        }
-        if (k < 0) {
-            ck_err(ck, p, "%s%s%s is not a service (expected \"dhcp\", "
-                   "\"dns\", \"ra\", \"dhcpv6\" or \"querier\")",
-                   json_is_string(v) ? "\"" : "",
-                   json_is_string(v) ? json_string_value(v)
-                   : ck_json_type(v),
-                   json_is_string(v) ? "\"" : "");
-        } else if (port->services & (1u << k)) {
-            ck_err(ck, p, "\"%s\" is listed twice", names[k]);
-        } else {
-            port->services |= 1u << k;
-        }
-        free(p);
-    }
-    free(base);
-}
-
-static struct topo_port *
-parse_port(struct ck *ck, struct topo_bridge *br, const char *name,
-           json_t *obj, const char *ptr)
-{
-    static const char *const roles[] = { "guest", "host", "uplink", "patch",
-                                         "monitor", NULL };
-    static const char *const *const keys[] = {
-        guest_keys, host_keys, uplink_keys, patch_keys, monitor_keys
-    };
-    struct topo_port *port;
-    const char *why;
-    int role;
-    json_t *v;
-
-    if (!json_is_object(obj)) {
-        ck_err(ck, ptr, "a port must be an object, not %s",
-               ck_json_type(obj));
-        return NULL;
-    }
-    why = bad_port_name(name);
-    if (why) {
-        diag_at(ck->d, DIAG_ERROR, ptr, true, "port name \"%s\" %s", name,
-                why);
-    }
-    if (!json_object_get(obj, "role")) {
-        ck_err(ck, ptr, "port \"%s\" is missing required key \"role\"",
-               name);
-        return NULL;
-    }
-    if (!parse_enum(ck, obj, ptr, "role", roles, &role)) {
-        return NULL;
-    }
-
-    port = fc_xzalloc(sizeof *port);
-    port->name = fc_xstrdup(name);
-    port->pointer = fc_xstrdup(ptr);
-    port->bridge = br;
-    port->role = role;
-
-    /* Keys that belong to another role get a message saying so. */
-    const char *key;
-    json_object_foreach (obj, key, v) {
-        bool ok = false, elsewhere = false;
-        for (size_t i = 0; keys[role][i]; i++) {
-            ok |= !strcmp(keys[role][i], key);
-        }
-        for (size_t i = 0; host_keys[i] && !ok; i++) {
-            elsewhere |= !strcmp(host_keys[i], key);
-        }
-        elsewhere |= !strcmp(key, "peer");
-        if (!ok) {
-            char *p = ck_ptr(ptr, key);
-            if (elsewhere) {
-                diag_at(ck->d, DIAG_ERROR, p, true,
-                        "key \"%s\" is not allowed on a%s %s port", key,
-                        role == TOPO_UPLINK ? "n" : "", roles[role]);
-            } else {
-                struct strbuf sb = STRBUF_INIT;
-                for (size_t i = 0; keys[role][i]; i++) {
-                    strbuf_printf(&sb, "%s%s", i ? ", " : "",
-                                  keys[role][i]);
-                }
-                diag_at(ck->d, DIAG_ERROR, p, true,
-                        "unknown key \"%s\" in a%s %s port (expected one "
-                        "of: %s)", key, role == TOPO_UPLINK ? "n" : "",
-                        roles[role], strbuf_cstr(&sb));
-                strbuf_destroy(&sb);
-            }
-            free(p);
-        }
-    }
-
-    v = member(ck, obj, ptr, "iface_id", JSON_STRING, false, "");
-    if (v && keys[role] != patch_keys) {
-        if (!*json_string_value(v)) {
-            char *p = ck_ptr(ptr, "iface_id");
-            ck_err(ck, p, "iface_id is empty");
-            free(p);
-        } else {
-            port->iface_id = fc_xstrdup(json_string_value(v));
-        }
-    }
-
-    if (role == TOPO_GUEST || role == TOPO_HOST) {
-        parse_mac(ck, obj, ptr, "mac", true, true, &port->mac, NULL,
-                  role == TOPO_GUEST ? "a guest port" : "a host port");
-        parse_addr_list(ck, obj, ptr, "ipv4", AF_INET, false,
-                        bad_host_ipv4, &port->ipv4);
-        parse_addr_list(ck, obj, ptr, "ipv6", AF_INET6, false,
-                        bad_host_ipv6, &port->ipv6);
-        parse_addr_list(ck, obj, ptr, "allowed_extra", 0, true, NULL,
-                        &port->extra);
-        v = member(ck, obj, ptr, "dhcp", JSON_TRUE, false, "");
-        port->dhcp = v && json_is_true(v);
-        parse_link_local(ck, obj, ptr, port);
-        if (role == TOPO_HOST) {
-            parse_services(ck, obj, ptr, port);
-        }
-    } else if (role == TOPO_UPLINK) {
-        /* Without a list, the LAN may serve everything (its DHCP server,
-         * its routers), as before the key existed. */
-        if (!json_object_get(obj, "services")) {
-            port->services = TOPO_SVC_ALL;
-        }
-        parse_services(ck, obj, ptr, port);
-    } else if (role == TOPO_PATCH) {
-        v = member(ck, obj, ptr, "peer", JSON_STRING, true,
-                   "a patch port");
-        if (v) {
-            const char *s = json_string_value(v);
-            const char *slash = strchr(s, '/');
-            if (!slash || slash == s || !slash[1] || strchr(slash + 1, '/')) {
-                char *p = ck_ptr(ptr, "peer");
-                ck_err(ck, p, "\"%s\" is not of the form \"bridge/port\"",
-                       s);
-                free(p);
-            } else {
-                port->peer_bridge_name = strndup(s, slash - s);
-                port->peer_port_name = fc_xstrdup(slash + 1);
-            }
-        }
-    }
-    return port;
 }
 
 static int
@@ -601,8 +340,8 @@ parse_mirrors(struct ck *ck, struct topo_bridge *br, json_t *obj,
 {
     static const char *const keys[] = { "to", "from", "direction", NULL };
     static const char *const dirs[] = { "both", "in", "out", NULL };
-    json_t *mirrors = member(ck, obj, ptr, "mirrors", JSON_OBJECT, false,
-                             "");
+    json_t *mirrors = ck_member(ck, obj, ptr, "mirrors", JSON_OBJECT, false,
+                                "");
     const char *name;
     json_t *m;
     char *base;
@@ -633,12 +372,12 @@ parse_mirrors(struct ck *ck, struct topo_bridge *br, json_t *obj,
         mir = &br->mirrors[br->n_mirrors++];
         mir->name = fc_xstrdup(name);
         mir->dir = TOPO_MIRROR_IN | TOPO_MIRROR_OUT;
-        if (parse_enum(ck, m, p, "direction", dirs, &dir)) {
+        if (ck_parse_enum(ck, m, p, "direction", dirs, &dir)) {
             mir->dir = (dir == 0 ? TOPO_MIRROR_IN | TOPO_MIRROR_OUT
                         : dir == 1 ? TOPO_MIRROR_IN : TOPO_MIRROR_OUT);
         }
         /* "to" and "from" are resolved in topo-check-refs.c. */
-        member(ck, m, p, "to", JSON_STRING, true, "a mirror");
+        ck_member(ck, m, p, "to", JSON_STRING, true, "a mirror");
         v = json_object_get(m, "from");
         if (!v) {
             ck_err(ck, p, "a mirror is missing required key \"from\"");
@@ -675,7 +414,7 @@ parse_bridge(struct ck *ck, const char *name, json_t *obj, const char *ptr)
                ck_json_type(obj));
         return;
     }
-    why = bad_port_name(name);
+    why = ck_bad_name(name);
     if (why) {
         diag_at(ck->d, DIAG_ERROR, ptr, true, "bridge name \"%s\" %s",
                 name, why);
@@ -691,17 +430,17 @@ parse_bridge(struct ck *ck, const char *name, json_t *obj, const char *ptr)
     ck->t->bridges[ck->t->n_bridges++] = br;
 
     size_t errors = ck->d->n_errors;
-    parse_addr_list(ck, obj, ptr, "subnets", 0, true, NULL, &br->subnets);
+    ck_parse_addr_list(ck, obj, ptr, "subnets", 0, true, NULL, &br->subnets);
     br->bad_subnets = ck->d->n_errors != errors;
-    if (parse_enum(ck, obj, ptr, "isolation", isolations, &k)) {
+    if (ck_parse_enum(ck, obj, ptr, "isolation", isolations, &k)) {
         br->host_only = k == 1;
     }
-    if (parse_enum(ck, obj, ptr, "datapath_type", dp_types, &k)) {
+    if (ck_parse_enum(ck, obj, ptr, "datapath_type", dp_types, &k)) {
         free(br->datapath_type);
         br->datapath_type = fc_xstrdup(dp_types[k]);
     }
 
-    ports = member(ck, obj, ptr, "ports", JSON_OBJECT, true, "a bridge");
+    ports = ck_member(ck, obj, ptr, "ports", JSON_OBJECT, true, "a bridge");
     if (ports) {
         const char *pname;
         json_t *pobj;
@@ -711,7 +450,7 @@ parse_bridge(struct ck *ck, const char *name, json_t *obj, const char *ptr)
                             * sizeof *br->ports);
         json_object_foreach (ports, pname, pobj) {
             char *p = ck_ptr(pbase, pname);
-            struct topo_port *port = parse_port(ck, br, pname, pobj, p);
+            struct topo_port *port = ck_parse_port(ck, br, pname, pobj, p);
             if (port) {
                 br->ports[br->n_ports++] = port;
             }
@@ -724,7 +463,7 @@ parse_bridge(struct ck *ck, const char *name, json_t *obj, const char *ptr)
         }
     }
 
-    v = member(ck, obj, ptr, "log", JSON_OBJECT, false, "");
+    v = ck_member(ck, obj, ptr, "log", JSON_OBJECT, false, "");
     if (v) {
         static const char *const log_keys[] = { "drops", "rate_pps", NULL };
         char *p = ck_ptr(ptr, "log");
@@ -732,7 +471,7 @@ parse_bridge(struct ck *ck, const char *name, json_t *obj, const char *ptr)
         long long rate;
 
         ck_check_keys(ck, v, p, log_keys, "\"log\"");
-        d = member(ck, v, p, "drops", JSON_TRUE, false, "");
+        d = ck_member(ck, v, p, "drops", JSON_TRUE, false, "");
         if (d) {
             br->log_drops = json_is_true(d);
         }
@@ -744,8 +483,8 @@ parse_bridge(struct ck *ck, const char *name, json_t *obj, const char *ptr)
     parse_mirrors(ck, br, obj, ptr);
     /* "nat" and "policy" are parsed in topo-check-refs.c, where the
      * ports they name are known. */
-    member(ck, obj, ptr, "nat", JSON_OBJECT, false, "");
-    member(ck, obj, ptr, "policy", JSON_OBJECT, false, "");
+    ck_member(ck, obj, ptr, "nat", JSON_OBJECT, false, "");
+    ck_member(ck, obj, ptr, "policy", JSON_OBJECT, false, "");
 }
 
 static int
@@ -864,8 +603,8 @@ topo_check(struct topo *t, struct diag_list *diags)
     if (parse_int(&ck, root, "", "version", true, 1, 1, &version)) {
         /* Only version 1 exists. */
     }
-    bridges = member(&ck, root, "", "bridges", JSON_OBJECT, true,
-                     "the topology");
+    bridges = ck_member(&ck, root, "", "bridges", JSON_OBJECT, true,
+                        "the topology");
     if (bridges) {
         const char *name;
         json_t *b;
