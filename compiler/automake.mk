@@ -18,6 +18,7 @@ compiler_libflowc_a_SOURCES = \
 	compiler/pipe-guard.c \
 	compiler/pipe-respond.c \
 	compiler/pipe-border.c \
+	compiler/pipe-announce.c \
 	compiler/pipe-conntrack.c \
 	compiler/pipe-forward.c \
 	compiler/emit.h \

@@ -172,6 +172,7 @@ border_port(struct pctx *c, const struct topo_port *p,
             }
         }
         announce_flows(c, p, &b->behind);
+        px_outside_announce_entry(c, p);
         px_flow(c, PIPE_T_BORDER_L3, 100, PIPE_K_BORDER_INGRESS, p,
                 to_respond, "in_port=%s", ref);
 

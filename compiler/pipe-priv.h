@@ -105,6 +105,12 @@ struct px_server_role {
 extern const struct px_server_role px_server_roles[];
 extern const size_t px_n_server_roles;
 
+/* Table 31: for border port 'p', if an announcement of the outside may
+ * come in through it, the flows that send a broadcast ARP whose sender
+ * and target are in one of the bridge's IPv4 subnets to the comparison
+ * of the two (tables 32-39, pipe-announce.c). */
+void px_outside_announce_entry(struct pctx *, const struct topo_port *p);
+
 /* The ovs-ofctl protocol keyword and source-field name of a family. */
 static inline const char *
 px_l3(const struct prefix *p)
@@ -128,6 +134,8 @@ void pipe_build_guards(struct pctx *);          /* pipe-guard.c: 10, 11. */
 void pipe_build_responder(struct pctx *);       /* pipe-respond.c: 20, 21. */
 void pipe_build_border(struct pctx *);          /* pipe-border.c: 30, 31,
                                                  * border egress in 60. */
+void pipe_build_announce(struct pctx *);        /* pipe-announce.c:
+                                                 * 32-39. */
 void pipe_build_conntrack(struct pctx *);       /* pipe-conntrack.c:
                                                  * 40-47. */
 void pipe_build_forward(struct pctx *);         /* pipe-forward.c: 50,

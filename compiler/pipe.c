@@ -356,6 +356,7 @@ pipe_build(const struct model *m, const struct topo_bridge *br,
     pipe_build_guards(&c);
     pipe_build_responder(&c);
     pipe_build_border(&c);
+    pipe_build_announce(&c);
     pipe_build_conntrack(&c);
     pipe_build_forward(&c);
 

@@ -91,6 +91,7 @@ enum pipe_table {
     PIPE_T_ND_FINISH = 21,
     PIPE_T_BORDER_L2 = 30,
     PIPE_T_BORDER_L3 = 31,
+    PIPE_T_ANNOUNCE_EQ = 32,    /* 32-39: one table a nibble. */
     PIPE_T_CONNTRACK = 40,
     PIPE_T_NAT_REPLY = 41,
     PIPE_T_POLICY = 42,
@@ -196,7 +197,11 @@ enum pipe_table {
               "every port and the outside")                               \
     PIPE_KIND(QUERIER_GUARD, "querier-guard", true,                        \
               "multicast listener query (MLD, IGMP general query) from a " \
-              "port that is not a querier")
+              "port that is not a querier")                               \
+    PIPE_KIND(OUTSIDE_ANNOUNCE, "outside-announce", false,                 \
+              "gratuitous ARP from the outside for an address of the "    \
+              "bridge's subnets (sender and target compared a nibble at " \
+              "a time): reaches every port")
 
 enum pipe_kind {
 #define PIPE_KIND(ENUM, SLUG, DROP, DESC) PIPE_K_##ENUM,

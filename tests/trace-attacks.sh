@@ -235,6 +235,22 @@ expect "  an announcement is broadcast: unicast to vk64, not its target" virbr6 
     "$I63,dl_dst=$M64,$GARP" drop:egress-guard
 expect "gratuitous ARP in the host-only network: not to its uplink" virbr9 \
     "in_port=vk91,dl_src=52:54:00:99:00:91,dl_dst=$BC,arp,arp_op=1,arp_spa=192.0.2.191,arp_tpa=192.0.2.191,arp_sha=52:54:00:99:00:91" vk92
+# A LAN host's announcement (a gateway address taken over by keepalived)
+# reaches every guest when its address is in the bridge's subnets:
+# tables 32-39 compare sender and target a nibble at a time.
+LGARP="in_port=eth0,dl_src=$LAN,dl_dst=$BC,arp,arp_op=1,arp_sha=$LAN,arp_tha=00:00:00:00:00:00"
+expect "  a LAN host's gratuitous ARP reaches every guest, across the patch" virbr4 \
+    "$LGARP,arp_spa=192.0.2.126,arp_tpa=192.0.2.126" vk63,vk64,mon0,vk65,vk42,vmh1
+expect "  the same as an ARP reply" virbr4 \
+    "${LGARP/arp_op=1/arp_op=2},arp_spa=192.0.2.126,arp_tpa=192.0.2.126" vk63,vk64,mon0,vk65,vk42,vmh1
+expect "a LAN host's ARP for another address (the last nibble differs)" virbr4 \
+    "$LGARP,arp_spa=192.0.2.126,arp_tpa=192.0.2.127" drop
+expect "a LAN host's ARP for another address (the nibble before differs)" virbr4 \
+    "$LGARP,arp_spa=192.0.2.126,arp_tpa=192.0.2.110" drop
+expect "a LAN host's gratuitous ARP outside the bridge's subnets" virbr4 \
+    "$LGARP,arp_spa=198.51.100.7,arp_tpa=198.51.100.7" drop
+expect "a LAN host's gratuitous ARP of a guest's address" virbr4 \
+    "$LGARP,arp_spa=192.0.2.13,arp_tpa=192.0.2.13" drop:border-ingress
 RARP="rarp,arp_op=3,arp_spa=0.0.0.0,arp_tpa=0.0.0.0"
 expect "QEMU's RARP after a migration: to the uplink, across the patch" virbr6 \
     "$I63,dl_dst=$BC,$RARP,arp_sha=$M63,arp_tha=$M63" eth0

@@ -8,7 +8,9 @@
 # second layer: the redirected packets never reach the attacker (border
 # and egress checks), counted at the attacker.  Then announcements: a VIP
 # moved between guests is followed at once on the other bridge and on the
-# LAN; QEMU's RARP reaches the LAN; forged ones are dropped.
+# LAN; a LAN host's address that moves to another MAC is followed at once
+# by the guests of both bridges; QEMU's RARP reaches the LAN; forged ones
+# are dropped.
 . "$(dirname "$0")/../../tests/scenario-lib.sh"
 scenario_begin two-bridge-mitm "$(dirname "$0")/topology.json"
 
@@ -101,6 +103,33 @@ lx a2 ip addr del $VIP/32 dev eth0
 zero_at "a3 announces the VIP it may not hold" lanhost-eth0 eth0 \
     "arp and ether src ${MAC[a3]}" -- \
     lx a3 arping -U -c 2 -w 200000 -S $VIP -i eth0 $VIP
+# The LAN's announcements: the LAN host's address moves to another MAC
+# (a gateway taken over by keepalived without a virtual MAC); its
+# gratuitous ARP reaches b1 and, across the patch, a1, whose neighbour
+# entries follow at once (tables 32-39 find sender = target).
+lanmac=$(lx lanhost-eth0 cat /sys/class/net/eth0/address)
+newmac=02:00:00:00:0b:0b
+for x in a1 b1; do
+    lx "$x" ping -c 1 -W 1 "$lanip" > /dev/null
+done
+lx lanhost-eth0 ip link set eth0 address $newmac
+seen_at "the LAN host's gratuitous ARP reaches a1 across the patch" a1 eth0 \
+    "arp and ether src $newmac" -- \
+    lx lanhost-eth0 arping -U -c 2 -w 200000 -S "$lanip" -i eth0 "$lanip"
+for x in a1 b1; do
+    if wait_for "$x's neighbour entry for the LAN host" 2 neigh_is "$x" "$lanip" $newmac; then
+        ok "legit: $x's neighbour entry for the LAN host moved to $newmac at once"
+        sc_legit=$((sc_legit + 1))
+    else
+        bad "$x's neighbour entry for the LAN host: $(lx "$x" ip neigh show "$lanip")"
+    fi
+    legit "$x reaches the LAN host at its new MAC at once" \
+        lx "$x" ping -c 1 -W 1 "$lanip"
+done
+zero_at "the LAN host's ARP for another address reaches no guest" a1 eth0 \
+    "arp and ether src $newmac" -- \
+    lx lanhost-eth0 arping -c 2 -w 200000 -S "$lanip" -i eth0 192.0.2.250
+lx lanhost-eth0 ip link set eth0 address "$lanmac"
 # QEMU's announcement after a live migration (RARP of the guest's MAC,
 # net/announce.c) reaches the LAN's switches, across the patch link; a
 # RARP of another MAC does not.

@@ -176,6 +176,44 @@ find(const struct pipe_bridge *pb, int table, const char *match,
     return NULL;
 }
 
+/* The outside's announcements: border ingress enters the nibble
+ * comparison (tables 32-39) at the first nibble the subnet leaves free;
+ * 16 flows a nibble and a pass; nothing on a host-only bridge. */
+static void
+test_outside_announce(void)
+{
+    struct topo *t = load(topo_text);
+    struct model *m = model_build(t);
+    struct pipe_bridge *b = pipe_build(m, topo_find_bridge(t, "B"), NULL);
+    struct pipe_bridge *c = pipe_build(m, topo_find_bridge(t, "C"), NULL);
+    const struct pipe_flow *f;
+    size_t n[8] = { 0 };
+
+    f = find(b, PIPE_T_BORDER_L3, "in_port=up,arp,dl_dst=ff:ff:ff:ff:ff:ff,"
+             "arp_spa=192.0.2.0/25,arp_tpa=192.0.2.0/25", "resubmit(,38)");
+    CU_ASSERT(f && f->kind == PIPE_K_OUTSIDE_ANNOUNCE);
+    for (size_t i = 0; i < b->n_flows; i++) {
+        int tb = b->flows[i].table;
+        if (tb >= PIPE_T_ANNOUNCE_EQ && tb < PIPE_T_ANNOUNCE_EQ + 8) {
+            n[tb - PIPE_T_ANNOUNCE_EQ]++;
+        }
+    }
+    CU_ASSERT(n[5] == 0 && n[6] == 17 && n[7] == 17);
+    CU_ASSERT(find(b, 38, "arp,arp_spa=0.0.0.112/0.0.0.240,"
+                   "arp_tpa=0.0.0.112/0.0.0.240", "resubmit(,39)") != NULL);
+    CU_ASSERT(find(b, 39, "arp,arp_spa=0.0.0.14/0.0.0.15,"
+                   "arp_tpa=0.0.0.14/0.0.0.15", "->reg3,resubmit(,20)")
+              != NULL);
+    CU_ASSERT(find(b, 39, "", "resubmit(,20)") != NULL);
+    for (size_t i = 0; i < c->n_flows; i++) {
+        CU_ASSERT(c->flows[i].kind != PIPE_K_OUTSIDE_ANNOUNCE);
+    }
+    pipe_bridge_destroy(b);
+    pipe_bridge_destroy(c);
+    model_destroy(m);
+    topo_destroy(t);
+}
+
 /* What may serve guests from behind a border port: the uplink's list
  * (all without one), the host ports behind a patch, nothing behind a
  * host-only uplink; and the drops for what nothing behind may serve. */
@@ -388,6 +426,7 @@ test_pipeline_register(void)
     CU_add_test(s, "border reachability", test_border_reachability);
     CU_add_test(s, "what may serve from behind a border",
                 test_border_services);
+    CU_add_test(s, "the outside's announcements", test_outside_announce);
     CU_add_test(s, "port range decomposition is exact", test_port_masks);
     CU_add_test(s, "pipeline flows", test_pipeline_flows);
     CU_add_test(s, "ports not on the switch are left out", test_only_bound);
