@@ -28,7 +28,8 @@
 
 #include <sys/socket.h>
 
-/* The first nibble table 'net' leaves free: the chain entry for it. */
+/* The first nibble (0 the most significant) that prefix 'net' does not
+ * fix entirely: where the comparison of two of its addresses starts. */
 static int
 first_nibble(const struct prefix *net)
 {
