@@ -695,6 +695,15 @@ rt_sync_bridge(struct rt_bridge *b, const struct model *m)
     if (!b->ctl && (!rt_switch_connect(b) || !b->in_db)) {
         return;             /* Read back once OVSDB has said the ofports. */
     }
+    if (b->need_audit && !b->need_dump && !b->need_sync && b->in_sync) {
+        rt_switch_audit(b);
+        if (!b->ctl || b->need_dump) {
+            /* Reconnecting; or the flows changed: read back next, as
+             * work of its own (flowd/status says which). */
+            return;
+        }
+    }
+    b->need_audit = false;
     if (b->need_verify && !b->need_dump && !b->need_sync && b->in_sync) {
         verify_bridge(b);
         if (!b->ctl) {

@@ -42,7 +42,8 @@ work_due(const struct rt_bridge *b)
 {
     return (rt_switch_connect_due(b)
             || (b->br && b->ctl && b->in_db   /* Not before the ofports. */
-                && (b->need_dump || b->need_sync || b->need_verify)
+                && (b->need_dump || b->need_sync || b->need_verify
+                    || b->need_audit)
                 && !(b->need_dump && b->retry_ms
                      && time_msec() < b->retry_at)));
 }
@@ -56,12 +57,15 @@ deferred_due(const struct rt_bridge *b)
     return b->br && b->ctl && b->in_db && b->desired_deferred;
 }
 
-/* Whether 'b''s work is more than a small incremental update (a
- * verification waits for a sync due: rt_sync_bridge()). */
+/* Whether 'b''s work is more than a small incremental update (an audit
+ * or a verification waits for a sync due: rt_sync_bridge()).  An audit
+ * is a few round trips, but to a switch that may be busy for seconds:
+ * not in the main loop. */
 static bool
 work_is_big(const struct rt_bridge *b)
 {
-    return (!b->ctl || b->need_dump || (b->need_verify && !b->need_sync)
+    return (!b->ctl || b->need_dump
+            || ((b->need_verify || b->need_audit) && !b->need_sync)
             || !b->in_sync || !b->built_ofports);
 }
 
@@ -73,6 +77,7 @@ work_name(const struct rt_bridge *b)
     return (!b->ctl ? "connecting"
             : b->need_dump ? "reading back and syncing"
             : b->need_sync ? "syncing"
+            : b->need_audit ? "auditing"
             : b->need_verify ? "verifying"
             : "parsing the flows wanted after a restart");
 }

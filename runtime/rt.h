@@ -459,7 +459,12 @@ struct rt_bridge {
     int retry_ms;               /* ...which doubles from 1 s to 30 s while
                                  * refusals go on; 0 after a success. */
     long long int next_audit;   /* When to count our flows on the switch
-                                 * again (rt_switch_set_audit()). */
+                                 * again (rt_switch_set_audit())... */
+    bool need_audit;            /* ...which is due (in b's thread). */
+    unsigned int audits_by_tables;  /* Audits b's threads did, told by the */
+    unsigned int audits_counted;    /* tables' counts or by counting ours,
+                                     * not yet added to the coverage
+                                     * counters (the main thread does). */
     bool audit_known;           /* 'audit_others' holds, for each table,
                                  * how many flows of others the switch
                                  * held when an audit last counted ours
@@ -571,6 +576,10 @@ void rt_switch_set_audit(int seconds);
 void rt_switch_set_verify(int seconds);
 /* Schedules b's next verification, counting from now. */
 void rt_switch_schedule_verify(struct rt_bridge *b);
+/* Audits 'b' (its need_audit): counts the flows on its switch, and sets
+ * need_dump if they are not the ones installed; round trips to the
+ * switch, so it runs in b's thread (rt_sync_bridge()). */
+void rt_switch_audit(struct rt_bridge *b);
 
 /* For rt-sync.c: closes b's connections (logged with 'why'), to be
  * reopened and read back; */
@@ -588,8 +597,8 @@ void rt_bridge_set_error(struct rt_bridge *b, char *msg);
 /* --- Syncing (rt-sync.c) ---------------------------------------------- */
 
 /* Connects 'b' if it is not (rt_switch_connect()), then reads back,
- * rebuilds and syncs 'b' against model 'm' as its need_dump, need_sync
- * and need_verify say (a read-back runs in a thread
+ * rebuilds and syncs 'b' against model 'm' as its need_dump, need_sync,
+ * need_audit and need_verify say (a read-back runs in a thread
  * of its own while the bridge's flows are built), or verifies it:
  * the part of a bridge's run that talks at length to its switch.  Touches
  * only 'b' (and reads 'm' and b's topology), so it runs for several

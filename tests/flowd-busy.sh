@@ -13,7 +13,8 @@
 # meanwhile (flowd/dump of br0 once br0's thread is done).  Then both bridges hold exactly what ovs-flowd wants.  With
 # a verification every second, a port added to br0 while br0 is being
 # verified stops the verification between two tables, is synced, and the
-# verification resumes from there; an exit stops it too.
+# verification resumes from there; an exit stops it too.  An audit of a
+# stopped switch holds its bridge's thread, not the main loop.
 set -u
 . "$(dirname "$0")/scenario-lib.sh"
 OVS_FLOWD=${OVS_FLOWD:-$builddir/ovs-flowd}
@@ -198,6 +199,31 @@ l_bind=$(grep -n "bridge br0: binding its" "$work/since" | head -1 | cut -d: -f1
 [ -n "$l_rb" ] && [ "$l_rb" -lt "$l_br0" ] \
     && ok "br0 was read back first: $(sed -n "${l_rb}p" "$work/since" | sed 's/.*|bridge/bridge/')" \
     || bad "br0 was not read back before its repair"
+
+# An audit (every second here) waits for the switch, which at 100k ports
+# is busy for seconds with each port added; the main loop must not: the
+# audit runs in its bridge's thread.  With ovs-vswitchd stopped for 3 s,
+# flowd/status answers at once and says the bridges are auditing; once
+# it runs again, both bridges are still in sync.
+wait_for "br0 in sync before the stop" 30 synced br0
+wait_for "br1 in sync before the stop" 30 synced br1
+swpid=$(cat "$OVS_RUNDIR/ovs-vswitchd.pid")
+kill -STOP "$swpid"
+sleep 1.5
+t0=$(date +%s%N)
+timeout 2 ovs-appctl -t "$work/flowd.ctl" flowd/status > "$work/status-stopped" 2>&1
+rc=$?
+t1=$(date +%s%N)
+sleep 1.5
+kill -CONT "$swpid"
+if [ $rc = 0 ] && grep -q "busy auditing" "$work/status-stopped"; then
+    ok "switch stopped: flowd/status answered in $(( (t1 - t0) / 1000000 )) ms, $(grep -c "busy auditing" "$work/status-stopped") bridge(s) busy auditing"
+else
+    bad "switch stopped: flowd/status (rc $rc): $(head -5 "$work/status-stopped")"
+fi
+wait_for "br0 in sync once the switch runs" 20 synced br0 \
+    && wait_for "br1 in sync once the switch runs" 20 synced br1 \
+    && ok "both bridges in sync once the switch runs again"
 
 # A verification (every second now) stops between two tables when a
 # port of its bridge is added, the port's sync goes first, and the
