@@ -9,8 +9,11 @@ Connects to ovsdb-server (a monitor_cond on the Interface row named
 NAME, so that a bridge of 100k ports costs the server nothing) and to
 the bridge's OpenFlow socket (e.g. its .mgmt socket; OpenFlow 1.5
 hello), prints "ready" on stderr, then waits for the row's ofport.  The
-moment an update gives it one, sends OFPT_BARRIER_REQUEST and prints the
-milliseconds until OFPT_BARRIER_REPLY on stdout.  Answers the switch's
+moment an update gives it one, sends OFPT_BARRIER_REQUEST and prints on
+stdout NAME, the milliseconds until OFPT_BARRIER_REPLY and the wall-clock
+instant (seconds since the epoch, UTC) at which it saw the ofport: the
+start of ovs-flowd's latency, which ovs-flowd's own log may place later
+when its main loop reads OVSDB late.  Answers the switch's
 echo requests meanwhile.  Exits 1 with a message on a timeout (default
 600 s) or a closed connection."""
 import json
@@ -74,7 +77,7 @@ def main():
     of.sendall(of_msg(OFPT_HELLO, 1))
     dec, dbuf, obuf = json.JSONDecoder(), "", b""
     db_ready = of_ready = said_ready = False
-    sent = None
+    sent = seen = None
     while time.monotonic() < deadline:
         rl, _, _ = select.select([db, of], [], [], 1.0)
         if of in rl:
@@ -85,7 +88,8 @@ def main():
                 elif msg_type == OFPT_ECHO_REQUEST:
                     of.sendall(of_msg(OFPT_ECHO_REPLY, xid, body))
                 elif msg_type == OFPT_BARRIER_REPLY and sent is not None:
-                    print("%.3f" % ((time.perf_counter() - sent) * 1000))
+                    print("%s %.3f %.6f" % (name, (time.perf_counter() - sent)
+                                            * 1000, seen))
                     return
         if db in rl:
             chunk = db.recv(1 << 20)
@@ -112,7 +116,7 @@ def main():
                 else:
                     continue
                 if sent is None and has_ofport(update, name):
-                    sent = time.perf_counter()
+                    seen, sent = time.time(), time.perf_counter()
                     of.sendall(of_msg(OFPT_BARRIER_REQUEST, 2))
         if db_ready and of_ready and not said_ready:
             said_ready = True

@@ -4,10 +4,13 @@
 # the bundle carrying its flows, for BENCH_INC_PORTS (default 100) ports
 # added one at a time to br0 while the bridges hold N ports, for each N in
 # BENCH_INC_SIZES (default "1000 4000"; the N+100 ports over as few
-# bridges of at most 50k as hold them: three for N = 100k).  Both
-# instants come from ovs-flowd's own log (millisecond timestamps).  The
-# floor under it: a bare barrier that barrier-probe.py sends when it sees
-# the same ofport.  Uses run.sh's lab, vsctl, settle, ofctl_load, now,
+# bridges of at most 50k as hold them: three for N = 100k).  The start
+# is the earlier of two instants: barrier-probe.py's, a client of its own
+# that watches the port's row in OVSDB, and ovs-flowd's log line for the
+# ofport (ovs-flowd may read OVSDB late: its lag behind the probe is a
+# column of its own); the end is ovs-flowd's log line for the update's
+# bundle replied to (millisecond timestamps).  The floor under it: a
+# bare barrier that barrier-probe.py sends when it sees the ofport.  Uses run.sh's lab, vsctl, settle, ofctl_load, now,
 # FLOWD and work.
 #
 # The ports are of run.sh's BENCH_PORT_TYPE (iface_opts).  With dummy
@@ -23,8 +26,8 @@ inc=${BENCH_INC_PORTS:-100}
 echo
 echo "## Incremental (bridges holding N ports, $inc ports added one by one to br0, $port_type ports)"
 echo
-echo "| ports held | bridges | flows held | initial sync s | ovs-ofctl --bundle add-flows s | ratio | ovs-ofctl's first load, on the fresh switch, s | ovs-flowd peak RSS MiB (bytes/flow) | latency p50 ms | p99 ms | max ms | of which building / the adds' round trip (to the barrier reply) / the commit's, p50 ms | a bare barrier sent by another client when the ofport appears, p50 / p99 ms | flow mods per update | ports rebuilt per update | one ovs-ofctl --bundle add-flow, ms | one round trip to ovs-vswitchd's idle main loop, ms | ovs-vswitchd CPU per port added, no controller, ms |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| ports held | bridges | flows held | initial sync s | ovs-ofctl --bundle add-flows s | ratio | ovs-ofctl's first load, on the fresh switch, s | ovs-flowd peak RSS MiB (bytes/flow) | latency p50 ms | p99 ms | max ms | ovs-flowd saw the ofport after the probe, p50 / max ms | of which building / the adds' round trip (to the barrier reply) / the commit's, p50 ms | a bare barrier sent by another client when the ofport appears, p50 / p99 ms | flow mods per update | ports rebuilt per update | one ovs-ofctl --bundle add-flow, ms | one round trip to ovs-vswitchd's idle main loop, ms | ovs-vswitchd CPU per port added, no controller, ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for held in ${BENCH_INC_SIZES:-1000 4000}; do
     # One bridge up to 50k ports (OpenFlow port numbers end at 65279),
     # more beyond (gen-topology.py links them by patch ports and spreads
@@ -179,16 +182,31 @@ PY
         "$work/inc-probe" <<'PY'
 import datetime, re, sys
 def ts(line):
-    return datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f")
+    """A log line's instant, seconds since the epoch (vlog writes UTC)."""
+    return datetime.datetime.strptime(
+        line[:23], "%Y-%m-%dT%H:%M:%S.%f").replace(
+            tzinfo=datetime.timezone.utc).timestamp()
 (log, add, held, nb, flows, sync, rss, ofctl, load, load_flows, rtt,
  add_cpu, fresh, probe) = sys.argv[1:]
 names = [l.split()[1] for l in open(add)]
 lines = open(log).read().splitlines()
+# The probe's lines: NAME, its bare barrier (ms), the instant it saw the
+# ofport.  A port's latency starts at the earlier of that instant and
+# ovs-flowd's own line for the ofport: ovs-flowd may read OVSDB late.
+probed = {}
+for l in open(probe):
+    f = l.split()
+    if len(f) == 3:
+        probed[f[0]] = (float(f[1]), float(f[2]))
 lat, build, mods, rebuilt = [], [], set(), set()
-rt_adds, rt_commit = [], []
+rt_adds, rt_commit, late = [], [], []
 for n in names:
     for i, l in enumerate(lines):
         if re.search(r"bridge br0: port %s is ofport" % re.escape(n), l):
+            start = ts(l)
+            if n in probed:
+                late.append(max(0.0, start - probed[n][1]) * 1000)
+                start = min(start, probed[n][1])
             for m in lines[i:]:
                 r = re.search(r"\|rt_bundle(\([^)]*\))?\|DBG\|bundle \d+: .* barrier "
                               r"reply ([\d.]+) ms later, commit reply "
@@ -197,7 +215,7 @@ for n in names:
                     rt_adds.append(float(r.group(2)))
                     rt_commit.append(float(r.group(3)))
                 if "bridge br0:" in m and "flow mods in " in m:
-                    lat.append((ts(m) - ts(l)).total_seconds() * 1000)
+                    lat.append((ts(m) - start) * 1000)
                     r = re.search(r": (\d+) flow mods in [^(]*"
                                   r"\((\d+) ms, (\d+) of them building; "
                                   r"flows of (\d+) of", m)
@@ -210,14 +228,16 @@ lat.sort()
 build.sort()
 rt_adds.sort()
 rt_commit.sort()
-bare = sorted(float(l) for l in open(probe) if l.strip())
+late.sort()
+bare = sorted(v[0] for v in probed.values())
 p = lambda a, q: "%.1f" % a[min(len(a) - 1, int(q * len(a)))] if a else "-"
 rss, flows = int(rss), int(flows)
-print("| %s | %s | %d | %.1f | %.1f (%s flows) | %.2f | %.1f | %d (%d) | %s | %s | %s | %s / %s / %s | %s / %s | %s | %s | %.1f | %.1f | %s |" % (
+print("| %s | %s | %d | %.1f | %.1f (%s flows) | %.2f | %.1f | %d (%d) | %s | %s | %s | %s / %s | %s / %s / %s | %s / %s | %s | %s | %.1f | %.1f | %s |" % (
     held, nb, flows, float(sync), float(load), load_flows,
     float(sync) / float(load), float(fresh), rss // 1024,
     rss * 1024 // max(flows, 1),
-    p(lat, 0.5), p(lat, 0.99), p(lat, 1), p(build, 0.5),
+    p(lat, 0.5), p(lat, 0.99), p(lat, 1), p(late, 0.5), p(late, 1),
+    p(build, 0.5),
     p(rt_adds, 0.5), p(rt_commit, 0.5),
     p(bare, 0.5), p(bare, 0.99),
     ",".join(sorted(mods, key=int)) or "-",
