@@ -86,6 +86,34 @@ collect_behind(const struct topo_bridge *br, const struct topo_port *via,
     }
 }
 
+/* Returns true if 'p' is an uplink whose frames are bridged: not the NAT
+ * uplink of its bridge (the NAT stage keeps from that only what is
+ * addressed to the NAT address). */
+static bool
+is_bridged_uplink(const struct topo_port *p)
+{
+    const struct topo_nat *nat = p->bridge->nat;
+
+    return p->role == TOPO_UPLINK && !(nat && nat->uplink == p);
+}
+
+/* Returns true if a bridged uplink is on 'br' or on a bridge reached from
+ * it through its patch ports other than 'via'. */
+static bool
+lan_behind(const struct topo_bridge *br, const struct topo_port *via)
+{
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct topo_port *p = br->ports[i];
+
+        if (is_bridged_uplink(p)
+            || (p->role == TOPO_PATCH && p != via && p->peer
+                && lan_behind(p->peer->bridge, p->peer))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Marks the component of 'br' with 'comp'. */
 static void
 mark_component(struct model *m, const struct topo_bridge *br, size_t comp,
@@ -163,9 +191,12 @@ model_build(const struct topo *t)
             if (p->role == TOPO_UPLINK) {
                 b->outside = true;
                 b->services = mb->host_only ? 0 : p->services;
+                b->lan = !mb->host_only && is_bridged_uplink(p);
             } else if (p->peer) {
                 collect_behind(p->peer->bridge, p->peer, mb->host_only,
                                &b->behind, &b->outside, &b->services);
+                b->lan = !mb->host_only
+                         && lan_behind(p->peer->bridge, p->peer);
             }
             /* The near side: this bridge and everything reached from it
              * through its other patch ports. */

@@ -44,6 +44,10 @@ struct model_addrs {
 struct model_border {
     const struct topo_port *port;   /* Not owned. */
     bool outside;               /* An uplink (the world) lies behind. */
+    bool lan;                   /* A LAN whose frames are bridged here
+                                 * lies behind: an uplink, not its
+                                 * bridge's NAT uplink, outside a host-only
+                                 * component. */
     struct model_addrs behind;  /* Pinned addresses behind the port. */
     unsigned int services;      /* TOPO_SVC_*: the server roles something
                                  * behind may play towards this side: the

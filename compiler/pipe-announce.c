@@ -37,14 +37,15 @@ first_nibble(const struct prefix *net)
 }
 
 /* Whether a broadcast ARP entering through border port 'p' may be an
- * announcement of the outside worth comparing: the outside lies behind
- * it, and neither is it the NAT uplink (whose far side is another
- * network) nor is its component host-only (nothing comes in at all). */
+ * announcement of the outside worth comparing: a LAN whose frames are
+ * bridged lies behind it (model_border.lan): not only a NAT uplink, whose
+ * far side is another network, and not in a host-only component, where
+ * nothing comes in at all. */
 static bool
 outside_announces(const struct pctx *c, const struct topo_port *p)
 {
     const struct model_border *b = model_border(c->m, p);
-    return b && b->outside && !c->mb->host_only && !px_is_nat_uplink(c, p);
+    return b && b->lan;
 }
 
 void

@@ -214,6 +214,67 @@ test_outside_announce(void)
     topo_destroy(t);
 }
 
+/* Returns how many entries into the announcement comparison 'pb' has;
+ * asserts that they all match in_port 'port'. */
+static size_t
+announce_entries(const struct pipe_bridge *pb, const char *port)
+{
+    char want[64];
+    size_t n = 0;
+
+    snprintf(want, sizeof want, "in_port=%s,", port);
+    for (size_t i = 0; i < pb->n_flows; i++) {
+        const struct pipe_flow *f = &pb->flows[i];
+        if (f->kind == PIPE_K_OUTSIDE_ANNOUNCE
+            && f->table == PIPE_T_BORDER_L3) {
+            n++;
+            CU_ASSERT(!strncmp(f->match, want, strlen(want)));
+        }
+    }
+    return n;
+}
+
+/* No announcement comparison where only a NAT uplink lies behind: the
+ * NAT stage bridges no LAN frame, so none can cross the patch. */
+static void
+test_outside_announce_nat(void)
+{
+    static const char text[] =
+        "{ \"version\": 1, \"bridges\": {"
+        " \"N\": { \"subnets\": [\"192.0.2.0/24\"], \"ports\": {"
+        "   \"gw\": { \"role\": \"host\", \"mac\": \"52:54:00:00:00:01\","
+        "            \"ipv4\": [\"192.0.2.1\"] },"
+        "   \"wan\": { \"role\": \"uplink\" },"
+        "   \"pn\": { \"role\": \"patch\", \"peer\": \"P/pp\" } },"
+        "   \"nat\": { \"uplink\": \"wan\", \"address\": \"198.51.100.10\","
+        "     \"next_hop\": { \"ipv4\": \"198.51.100.1\" },"
+        "     \"gateway\": { \"ipv4\": \"192.0.2.1\","
+        "                    \"mac\": \"52:54:00:00:00:01\" } } },"
+        " \"P\": { \"subnets\": [\"192.0.2.0/24\"], \"ports\": {"
+        "   \"g\": { \"role\": \"guest\", \"mac\": \"52:54:00:00:00:b1\","
+        "            \"ipv4\": [\"192.0.2.21\"] },"
+        "   \"lan\": { \"role\": \"uplink\" },"
+        "   \"pp\": { \"role\": \"patch\", \"peer\": \"N/pn\" } } } } }";
+    struct topo *t = load(text);
+    struct model *m = model_build(t);
+    struct pipe_bridge *n = pipe_build(m, topo_find_bridge(t, "N"), NULL);
+    struct pipe_bridge *p = pipe_build(m, topo_find_bridge(t, "P"), NULL);
+
+    CU_ASSERT(model_border(m, port(t, "N", "wan"))->outside);
+    CU_ASSERT(!model_border(m, port(t, "N", "wan"))->lan);
+    CU_ASSERT(model_border(m, port(t, "P", "pp"))->outside);
+    CU_ASSERT(!model_border(m, port(t, "P", "pp"))->lan);
+    /* The other way, P's plain uplink lies behind. */
+    CU_ASSERT(model_border(m, port(t, "N", "pn"))->lan);
+    CU_ASSERT(model_border(m, port(t, "P", "lan"))->lan);
+    CU_ASSERT_EQUAL(announce_entries(p, "lan"), 1);
+    CU_ASSERT_EQUAL(announce_entries(n, "pn"), 1);
+    pipe_bridge_destroy(n);
+    pipe_bridge_destroy(p);
+    model_destroy(m);
+    topo_destroy(t);
+}
+
 /* What may serve guests from behind a border port: the uplink's list
  * (all without one), the host ports behind a patch, nothing behind a
  * host-only uplink; and the drops for what nothing behind may serve. */
@@ -427,6 +488,8 @@ test_pipeline_register(void)
     CU_add_test(s, "what may serve from behind a border",
                 test_border_services);
     CU_add_test(s, "the outside's announcements", test_outside_announce);
+    CU_add_test(s, "no announcements behind a NAT uplink only",
+                test_outside_announce_nat);
     CU_add_test(s, "port range decomposition is exact", test_port_masks);
     CU_add_test(s, "pipeline flows", test_pipeline_flows);
     CU_add_test(s, "ports not on the switch are left out", test_only_bound);
