@@ -85,7 +85,8 @@ PY
     s0=$(now)
     "$FLOWD" "$topo" --db="$DB" --detach --pidfile="$work/flowd.pid" \
         --log-file="$log" --unixctl="$work/flowd.ctl" -vconsole:off \
-        -vrt_bundle:file:dbg -vrt_sync:file:dbg -vrt_switch:file:dbg
+        -vrt_bundle:file:dbg -vrt_sync:file:dbg -vrt_verify:file:dbg \
+        -vrt_switch:file:dbg
     for k in $(seq 0 $((nb - 1))); do
         until grep -q "bridge br$k: .* flows installed" "$log" 2>/dev/null; do
             sleep 0.05

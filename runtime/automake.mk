@@ -8,6 +8,7 @@ ovs_flowd_SOURCES = \
 	runtime/rt-switch.c \
 	runtime/rt-work.c \
 	runtime/rt-sync.c \
+	runtime/rt-verify.c \
 	runtime/rt-queue.c \
 	runtime/rt-bundle.c \
 	runtime/rt-bulk.c \

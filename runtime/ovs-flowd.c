@@ -90,6 +90,8 @@ usage(void)
            "  --verify-interval=SECS\n"
            "                        dump and digest our flows every SECS s,\n"
            "                        resync if changed (300; 0: off)\n"
+           "  --verify-slice=FLOWS  dump a bigger table in slices of about\n"
+           "                        FLOWS flows each (16384)\n"
            "  --bulk-load=MIN       load an empty bridge over several\n"
            "                        connections from MIN flows (2048; 0: off)\n",
            program_name, program_name, ovs_rundir());
@@ -114,6 +116,20 @@ seconds_arg(const char *option, const char *arg)
     return secs;
 }
 
+/* The value of option --'option', a number of flows, 'min' or more;
+ * exits with an error if 'arg' is not one. */
+static int
+flows_arg(const char *option, const char *arg, int min)
+{
+    int flows;
+
+    if (!str_to_int(arg, 10, &flows) || flows < min) {
+        ovs_fatal(0, "--%s: \"%s\" is not a number of flows (%d or more)",
+                  option, arg, min);
+    }
+    return flows;
+}
+
 static char *
 parse_options(int argc, char *argv[], struct flowd *fd)
 {
@@ -125,6 +141,7 @@ parse_options(int argc, char *argv[], struct flowd *fd)
         OPT_ATTACH_TAPS,
         OPT_AUDIT_INTERVAL,
         OPT_VERIFY_INTERVAL,
+        OPT_VERIFY_SLICE,
         OPT_BULK_LOAD,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
@@ -137,6 +154,7 @@ parse_options(int argc, char *argv[], struct flowd *fd)
         {"attach-taps", no_argument, NULL, OPT_ATTACH_TAPS},
         {"audit-interval", required_argument, NULL, OPT_AUDIT_INTERVAL},
         {"verify-interval", required_argument, NULL, OPT_VERIFY_INTERVAL},
+        {"verify-slice", required_argument, NULL, OPT_VERIFY_SLICE},
         {"bulk-load", required_argument, NULL, OPT_BULK_LOAD},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -174,15 +192,12 @@ parse_options(int argc, char *argv[], struct flowd *fd)
         case OPT_VERIFY_INTERVAL:
             rt_switch_set_verify(seconds_arg("verify-interval", optarg));
             break;
-        case OPT_BULK_LOAD: {
-            int min;
-            if (!str_to_int(optarg, 10, &min) || min < 0) {
-                ovs_fatal(0, "--bulk-load: \"%s\" is not a number of "
-                          "flows (0 or more)", optarg);
-            }
-            rt_sync_set_bulk_load(min);
+        case OPT_VERIFY_SLICE:
+            rt_verify_set_slice(flows_arg("verify-slice", optarg, 1));
             break;
-        }
+        case OPT_BULK_LOAD:
+            rt_sync_set_bulk_load(flows_arg("bulk-load", optarg, 0));
+            break;
         case 'h':
             usage();
             break;

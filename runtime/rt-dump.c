@@ -32,14 +32,17 @@ VLOG_DEFINE_THIS_MODULE(rt_dump);
 
 /* Returns a request for the flow statistics (or, if 'aggregate', the
  * aggregate statistics) of every flow with our cookie tag in table
- * 'table_id' (OFPTT_ALL: every table). */
+ * 'table_id' (OFPTT_ALL: every table) and in slice 'slice' of 'n_slices'
+ * (struct rt_slices: the cookie's low port bits). */
 static struct ofpbuf *
-ours_request(bool aggregate, uint8_t table_id)
+ours_request(bool aggregate, uint8_t table_id, unsigned int n_slices,
+             unsigned int slice)
 {
+    uint64_t port_mask = (uint64_t) (n_slices - 1) << 24;
     struct ofputil_flow_stats_request fsr = {
         .aggregate = aggregate,
-        .cookie = htonll(PIPE_COOKIE_OURS),
-        .cookie_mask = htonll(PIPE_COOKIE_OURS_MASK),
+        .cookie = htonll(PIPE_COOKIE_OURS | ((uint64_t) slice << 24)),
+        .cookie_mask = htonll(PIPE_COOKIE_OURS_MASK | port_mask),
         .out_port = OFPP_ANY,
         .out_group = OFPG_ANY,
         .table_id = table_id,
@@ -57,7 +60,8 @@ rt_count_ours(struct vconn *vconn, uint32_t *n)
     enum ofptype type;
     int error;
 
-    error = vconn_transact(vconn, ours_request(true, OFPTT_ALL), &reply);
+    error = vconn_transact(vconn, ours_request(true, OFPTT_ALL, 1, 0),
+                           &reply);
     if (error) {
         return error;
     }
@@ -113,15 +117,17 @@ rt_count_tables(struct vconn *vconn, uint32_t counts[256])
 }
 
 /* Dumps the flows of ours the switch at 'vconn' holds in table
- * 'table_id' (OFPTT_ALL: every table), passing each to 'each' (with
- * 'aux') as it is decoded; 'fs' and what it points to are valid only
- * during the call.  Returns 0 or an errno value. */
+ * 'table_id' (OFPTT_ALL: every table) and slice 'slice' of 'n_slices'
+ * (ours_request()), passing each to 'each' (with 'aux') as it is decoded;
+ * 'fs' and what it points to are valid only during the call.  Returns 0
+ * or an errno value. */
 static int
-dump_ours(struct vconn *vconn, uint8_t table_id,
+dump_ours(struct vconn *vconn, uint8_t table_id, unsigned int n_slices,
+          unsigned int slice,
           void (*each)(const struct ofputil_flow_stats *fs, void *aux),
           void *aux)
 {
-    struct ofpbuf *request = ours_request(false, table_id);
+    struct ofpbuf *request = ours_request(false, table_id, n_slices, slice);
     struct ofpbuf ofpacts;
     ovs_be32 xid;
     int error;
@@ -187,7 +193,7 @@ rt_dump_ours(struct vconn *vconn, struct rt_table *out)
     int error;
 
     rt_table_clear(out);
-    error = dump_ours(vconn, OFPTT_ALL, add_to_table, out);
+    error = dump_ours(vconn, OFPTT_ALL, 1, 0, add_to_table, out);
     if (error) {
         rt_table_clear(out);
     }
@@ -210,10 +216,10 @@ add_to_digest(const struct ofputil_flow_stats *fs, void *dd_)
 }
 
 int
-rt_digest_ours(struct vconn *vconn, uint8_t table_id, ovs_u128 *digest,
-               size_t *n)
+rt_digest_ours(struct vconn *vconn, uint8_t table_id, unsigned int n_slices,
+               unsigned int slice, ovs_u128 *digest, size_t *n)
 {
     struct dump_digest dd = { .digest = digest, .n = n };
 
-    return dump_ours(vconn, table_id, add_to_digest, &dd);
+    return dump_ours(vconn, table_id, n_slices, slice, add_to_digest, &dd);
 }

@@ -158,7 +158,11 @@ table_insert(struct rt_table *t, struct rt_flow *f)
         f->hash = wire_hash(f);
     }
     digest_add(&t->digest, &f->hash, 1);
-    digest_add(&t->digest_in_table[f->table], &f->hash, 1);
+    if (t->slices) {
+        unsigned int s = pipe_cookie_port(f->cookie) & (RT_SLICES - 1);
+        digest_add(&t->slices->digest[f->table][s], &f->hash, 1);
+        t->slices->n[f->table][s]++;
+    }
     return true;
 }
 
@@ -169,7 +173,11 @@ table_unindex(struct rt_table *t, struct rt_flow *f)
     hmap_remove(&t->flows, &f->node);
     t->n_in_table[f->table]--;
     digest_add(&t->digest, &f->hash, -1);
-    digest_add(&t->digest_in_table[f->table], &f->hash, -1);
+    if (t->slices) {
+        unsigned int s = pipe_cookie_port(f->cookie) & (RT_SLICES - 1);
+        digest_add(&t->slices->digest[f->table][s], &f->hash, -1);
+        t->slices->n[f->table][s]--;
+    }
 }
 
 /* Takes 'f' out of table 't' and its group (not freed). */
@@ -189,6 +197,7 @@ rt_table_init(struct rt_table *t, bool installed)
     memset(t, 0, sizeof *t);
     hmap_init(&t->flows);
     t->installed = installed;
+    t->slices = installed ? xzalloc(sizeof *t->slices) : NULL;
 }
 
 void
@@ -203,7 +212,9 @@ rt_table_clear(struct rt_table *t)
     t->groups = NULL;
     t->n_groups = 0;
     t->digest = OVS_U128_ZERO;
-    memset(t->digest_in_table, 0, sizeof t->digest_in_table);
+    if (t->slices) {
+        memset(t->slices, 0, sizeof *t->slices);
+    }
     memset(t->n_in_table, 0, sizeof t->n_in_table);
 }
 
@@ -239,12 +250,29 @@ rt_table_destroy(struct rt_table *t)
 {
     rt_table_clear(t);
     hmap_destroy(&t->flows);
+    free(t->slices);
+    t->slices = NULL;
 }
 
 size_t
 rt_table_count(const struct rt_table *t)
 {
     return hmap_count(&t->flows);
+}
+
+void
+rt_table_slice(const struct rt_table *t, uint8_t table,
+               unsigned int n_slices, unsigned int slice, ovs_u128 *digest,
+               uint32_t *n)
+{
+    ovs_assert(t->slices && is_pow2(n_slices) && n_slices <= RT_SLICES
+               && slice < n_slices);
+    *digest = OVS_U128_ZERO;
+    *n = 0;
+    for (unsigned int s = slice; s < RT_SLICES; s += n_slices) {
+        digest_add(digest, &t->slices->digest[table][s], 1);
+        *n += t->slices->n[table][s];
+    }
 }
 
 /* The OpenFlow number of each port, for the pipeline. */

@@ -515,6 +515,8 @@ rt_switch_schedule_verify(struct rt_bridge *b)
     b->next_verify = time_msec() + verify_ms;
     b->need_verify = false;
     b->verify_from = 0;
+    b->verify_slice = 0;
+    b->verify_slices = 0;
 }
 
 /* Every 'audit_ms', while 'b' is in sync: if the switch does not hold as

@@ -4,8 +4,9 @@
  * table (or tell from the digests of the last sync that nothing changed,
  * rt-digest.c), diff, and send the difference in one atomic bundle
  * (rt-bundle.c) or, to a bridge that holds none of our flows, over
- * several connections (rt-bulk.c); and verify, now and then, that the
- * switch still holds what was installed.  rt-work.c runs this for
+ * several connections (rt-bulk.c); and have it verified now and then
+ * (rt-verify.c) that the switch still holds what was installed.
+ * rt-work.c runs this for
  * several bridges at once, one thread each.  The connections themselves
  * are rt-switch.c's. */
 #include <config.h>
@@ -544,109 +545,6 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     save_digest(b);             /* After the flows are said installed. */
 }
 
-/* Logs that table 'table' (OFPTT_ALL: all) of b's switch holds 'n'
- * flows of ours that are not those installed there, and has 'b' read back
- * and synced. */
-static void
-tampered(struct rt_bridge *b, uint8_t table, size_t n, size_t n_installed)
-{
-    struct ds where = DS_EMPTY_INITIALIZER;
-
-    if (table != OFPTT_ALL) {
-        ds_put_format(&where, " in table %"PRIu8, table);
-    }
-    VLOG_WARN("bridge %s: the switch's %"PRIuSIZE" flows of ours%s are "
-              "not the %"PRIuSIZE" installed (by their digest): changed "
-              "behind ovs-flowd's back; reading back and syncing",
-              b->name, n, ds_cstr(&where), n_installed);
-    ds_destroy(&where);
-    b->need_dump = true;
-    b->n_tampered++;
-}
-
-/* Dumps and digests the flows of ours on b's switch: if they are not what
- * was installed, someone modified some behind ovs-flowd's back (the
- * audit's count does not see a flow changed in place): sets need_dump.
- *
- * A dump holds ovs-vswitchd's main loop for as long as it goes over its
- * flows: at 50k ports on two bridges (2.76M flows), a port added while a
- * verification was due waited 2.9 s for the switch to answer its
- * bundle.  So the flows are dumped a table at a time, and the switch
- * answers others in between: every table that holds flows, ours or
- * others' (the tables' counts first), so that a flow with our cookie
- * where none of ours are is seen too.  Each table is compared with what
- * was installed there, so a verification can stop between two tables
- * when OVSDB changes the bridge (b->verify_stop): the bridge's sync does
- * not wait for the rest, and the next verification, due at once, starts
- * where this one stopped (the tables verified before a sync were the
- * switch's then, and the sync changes switch and installed table alike).
- * Each attempt dumps at least one table. */
-static void
-verify_bridge(struct rt_bridge *b)
-{
-    const struct rt_table *installed = &b->installed;
-    long long int start = time_msec();
-    int first = b->verify_from;
-    uint32_t counts[256];
-    size_t n_verified = 0;
-    bool dumped = false;
-    int error;
-
-    rt_switch_schedule_verify(b);
-    VLOG_DBG("bridge %s: verifying the flows of ours from table %d",
-             b->name, first);
-    error = rt_count_tables(b->ctl, counts);
-    if (error == EPROTO) {
-        /* No table statistics: every table at once. */
-        ovs_u128 digest = OVS_U128_ZERO;
-
-        first = 0;
-        error = rt_digest_ours(b->ctl, OFPTT_ALL, &digest, &n_verified);
-        if (!error && (n_verified != rt_table_count(installed)
-                       || !ovs_u128_equals(digest, installed->digest))) {
-            tampered(b, OFPTT_ALL, n_verified, rt_table_count(installed));
-            return;
-        }
-    } else {
-        for (int t = first; !error && t < OFPTT_ALL; t++) {
-            ovs_u128 digest = OVS_U128_ZERO;
-            uint32_t n_inst = installed->n_in_table[t];
-            size_t n = 0;
-
-            if (!counts[t] && !n_inst) {
-                continue;
-            }
-            if (dumped
-                && __atomic_load_n(&b->verify_stop, __ATOMIC_ACQUIRE)) {
-                b->verify_from = t;
-                b->next_verify = time_msec();
-                VLOG_DBG("bridge %s: verification stopped before table %d "
-                         "after %lld ms (a sync, a reload or an exit is "
-                         "waiting); the next one starts there",
-                         b->name, t, time_msec() - start);
-                return;
-            }
-            error = rt_digest_ours(b->ctl, t, &digest, &n);
-            dumped = true;
-            if (!error && (n != n_inst
-                           || !ovs_u128_equals(
-                                  digest, installed->digest_in_table[t]))) {
-                tampered(b, t, n, n_inst);
-                return;
-            }
-            n_verified += n;
-        }
-    }
-    if (error) {
-        rt_switch_disconnect(b, ovs_strerror(error));
-        return;
-    }
-    b->last_verify = time_wall_msec();
-    VLOG_DBG("bridge %s: verified %"PRIuSIZE" flows of ours (tables %d "
-             "to 254) in %lld ms", b->name, n_verified, first,
-             time_msec() - start);
-}
-
 /* After a sync by digest (synced_by_digest()), when nothing else is due:
  * builds the desired table the restart did not, so that the bridge's
  * first change costs its own ports' flows (a partial build and diff), as
@@ -705,7 +603,7 @@ rt_sync_bridge(struct rt_bridge *b, const struct model *m)
     }
     b->need_audit = false;
     if (b->need_verify && !b->need_dump && !b->need_sync && b->in_sync) {
-        verify_bridge(b);
+        rt_verify_bridge(b);
         if (!b->ctl) {
             return;             /* Reconnecting; read back after. */
         }

@@ -34,6 +34,8 @@
  *                management socket, meter, audit, packet-ins;
  *   rt-sync.c    syncing a bridge: read-back, build (or digests),
  *                diff, bundle; several bridges at once in threads;
+ *   rt-verify.c  now and then, the switch's flows of ours digested and
+ *                compared with those installed, a slice at a time;
  *   rt-queue.c   flow mods passed from the thread building them to the
  *                threads sending them (a first load streams: flows,
  *                encoded by the senders);
@@ -219,10 +221,23 @@ struct rt_table {
      * the same flow read back from a switch). */
     bool installed;
     ovs_u128 digest;
-    ovs_u128 digest_in_table[256];  /* The same of each OpenFlow table's
-                                     * flows (the verification compares). */
+    struct rt_slices *slices;   /* Owned; an installed table's only. */
     uint32_t n_in_table[256];   /* How many of its flows each OpenFlow
                                  * table holds (the audit compares). */
+};
+
+/* A verification dumps a big OpenFlow table in slices, so that no one
+ * request holds ovs-vswitchd's main loop (which answers nobody while it
+ * composes the reply) for seconds: slice s of n (n a power of two up to
+ * RT_SLICES) holds the flows whose cookie's port bits (pipe.h) are s
+ * modulo n, which the switch selects by cookie mask.  Port ids are
+ * hashes, so the slices of a table of per-port flows are alike in size.
+ * An installed table keeps, for each OpenFlow table, the digest and count
+ * of each of RT_SLICES slices; rt_table_slice() adds them up for fewer. */
+#define RT_SLICES 64
+struct rt_slices {
+    ovs_u128 digest[256][RT_SLICES];
+    uint32_t n[256][RT_SLICES];
 };
 
 /* Initializes an empty table, an installed one if 'installed' (see
@@ -231,6 +246,13 @@ void rt_table_init(struct rt_table *, bool installed);
 void rt_table_clear(struct rt_table *);
 void rt_table_destroy(struct rt_table *);
 size_t rt_table_count(const struct rt_table *);
+/* Stores in '*digest' and '*n' the digest and the count of the flows of
+ * installed table 't' in OpenFlow table 'table' that are in slice 'slice'
+ * of 'n_slices' (a power of two, at most RT_SLICES; see struct
+ * rt_slices). */
+void rt_table_slice(const struct rt_table *t, uint8_t table,
+                    unsigned int n_slices, unsigned int slice,
+                    ovs_u128 *digest, uint32_t *n);
 
 /* What one rt_table_build() changed in the desired table: the flows it
  * added (parsed anew: new or changed), and the flows it took out (owned
@@ -322,12 +344,13 @@ int rt_count_ours(struct vconn *, uint32_t *n);
  * the switch answered with anything but table statistics. */
 int rt_count_tables(struct vconn *, uint32_t counts[256]);
 /* Reads the flows of ours the switch at 'vconn' holds in table
- * 'table_id' (OFPTT_ALL: every table) without keeping them: adds to
+ * 'table_id' (OFPTT_ALL: every table) and in slice 'slice' of 'n_slices'
+ * (struct rt_slices; 1 slice: all) without keeping them: adds to
  * '*digest' their part of the digest an installed table of them would
  * have (struct rt_table) and to '*n' their number.  Returns 0 or an errno
  * value. */
-int rt_digest_ours(struct vconn *, uint8_t table_id, ovs_u128 *digest,
-                   size_t *n);
+int rt_digest_ours(struct vconn *, uint8_t table_id, unsigned int n_slices,
+                   unsigned int slice, ovs_u128 *digest, size_t *n);
 
 /* What one rt_table_diff() sent: the desired flows it added or modified
  * and the installed flows it deleted (pointers into the two tables, which
@@ -475,12 +498,14 @@ struct rt_bridge {
     bool need_verify;           /* ...which is due. */
     int verify_from;            /* The first OpenFlow table the next
                                  * verification dumps: where a stopped
-                                 * one left off (0: from the start). */
+                                 * one left off (0: from the start)... */
+    unsigned int verify_slice;  /* ...and its first slice of... */
+    unsigned int verify_slices; /* ...so many (struct rt_slices). */
     bool verify_stop;           /* Set by the main thread while the bridge
                                  * is busy, read by its thread (atomics):
                                  * OVSDB changed its bindings; a
-                                 * verification stops after the table it
-                                 * is dumping, for the sync. */
+                                 * verification stops after the table or
+                                 * slice it is dumping, for the sync. */
     struct rt_table desired;
     struct rt_table installed;
 
@@ -608,6 +633,19 @@ void rt_sync_bridge(struct rt_bridge *b, const struct model *m);
  * our flows is loaded with rt_bulk_load() (default 2048). */
 void rt_sync_set_bulk_load(int min);
 
+/* --- Verifying (rt-verify.c) ----------------------------------------- */
+
+/* Verifies 'b' (its need_verify), in b's thread: dumps and digests the
+ * flows of ours on its switch, a table or a slice of one at a time, and
+ * sets need_dump if they are not what was installed; stops between two
+ * requests when b->verify_stop is set, and the next verification, due at
+ * once, resumes there.  Closes b's connections on an error. */
+void rt_verify_bridge(struct rt_bridge *b);
+/* Sets how many flows (about) one request of a verification dumps at
+ * most: a bigger OpenFlow table is dumped in slices (struct rt_slices;
+ * default 16384, at least 1). */
+void rt_verify_set_slice(unsigned int flows);
+
 /* --- Working bridges (rt-work.c) -------------------------------------- */
 
 /* Whether a thread works with b's switch (rt_work_run()): until
@@ -631,9 +669,9 @@ void rt_work_run(struct hmap *bridges, const struct model *m);
  * says whether rt_ovsdb_run() left them alone meanwhile). */
 void rt_work_reap(struct hmap *bridges);
 /* Asks b's thread, if it is verifying b's switch, to stop after the
- * table it is dumping: a change of b waits for it (the verification
- * resumes from there after the sync, see rt-sync.c).  Nothing if 'b' is
- * not busy. */
+ * request it is waiting for: a change of b waits for it (the
+ * verification resumes from there after the sync, see rt-verify.c).
+ * Nothing if 'b' is not busy. */
 void rt_work_hurry(struct rt_bridge *b);
 /* Wakes the poll loop when a bridge's thread is done. */
 void rt_work_wait(void);

@@ -12,7 +12,7 @@
 # switch before br0's repair is, and the unixctl commands are answered
 # meanwhile (flowd/dump of br0 once br0's thread is done).  Then both bridges hold exactly what ovs-flowd wants.  With
 # a verification every second, a port added to br0 while br0 is being
-# verified stops the verification between two tables, is synced, and the
+# verified stops the verification between two tables or slices, is synced, and the
 # verification resumes from there; an exit stops it too.  An audit of a
 # stopped switch holds its bridge's thread, not the main loop.
 set -u
@@ -225,7 +225,8 @@ wait_for "br0 in sync once the switch runs" 20 synced br0 \
     && wait_for "br1 in sync once the switch runs" 20 synced br1 \
     && ok "both bridges in sync once the switch runs again"
 
-# A verification (every second now) stops between two tables when a
+# A verification (every second now; tables of more than 4000 flows in
+# slices by cookie) stops between two requests when a
 # port of its bridge is added, the port's sync goes first, and the
 # verification resumes where it stopped.  A verification of br0 lasts a
 # few tenths of a second: a port is added the moment one has started,
@@ -235,7 +236,8 @@ wait_for "ovs-flowd to exit" 10 sh -c "! kill -0 $(cat "$work/flowd.pid") 2>/dev
 n_log=$(wc -l < "$LOG")
 "$OVS_FLOWD" "$topo" --db="$DB" --detach --pidfile="$work/flowd.pid" \
     --log-file="$LOG" --unixctl="$work/flowd.ctl" -vconsole:off \
-    --audit-interval=1 --verify-interval=1 -vrt_sync:file:dbg \
+    --audit-interval=1 --verify-interval=1 --verify-slice=4000 \
+    -vrt_sync:file:dbg -vrt_verify:file:dbg \
     || { bad "ovs-flowd did not restart"; exit 1; }
 wait_for "the restart" 60 sh -c "tail -n +$((n_log + 1)) '$LOG' | grep -q 'bridge br0: the switch holds every flow wanted'" \
     || exit 1
@@ -265,8 +267,8 @@ else
     # the verification, and the port's sync may follow a resumed one.)
     l_port=$(grep -n "bridge br0: port g59$stopped is ofport" "$work/since" | head -1 | cut -d: -f1)
     l_sync=$(awk -v from="${l_port:-0}" 'NR > from && /bridge br0: .* flow mods in/ { print NR; exit }' "$work/since")
-    l_res=$(awk -v from="$l_stop" 'NR > from && /bridge br0: verifying the flows of ours from table [1-9]/ { print NR; exit }' "$work/since")
-    l_done=$(awk -v from="${l_res:-0}" 'NR > from && /bridge br0: verified .* \(tables [1-9]/ { print NR; exit }' "$work/since")
+    l_res=$(awk -v from="$l_stop" 'NR > from && /bridge br0: verifying the flows of ours from table ([1-9]|0 \(cookie slice)/ { print NR; exit }' "$work/since")
+    l_done=$(awk -v from="${l_res:-0}" 'NR > from && /bridge br0: verified .* \(from table ([1-9]|0 \(cookie slice)/ { print NR; exit }' "$work/since")
     if [ -n "$l_port" ] && [ -n "$l_sync" ] && [ -n "$l_res" ] && [ -n "$l_done" ]; then
         ok "a verification of br0 stopped when g59$stopped was added (its sync: $(ms "$l_sync") ms), and resumed: $(sed -n "${l_stop}p" "$work/since" | sed 's/.*verification/verification/'); $(sed -n "${l_done}p" "$work/since" | sed 's/.*verified/verified/')"
     else
@@ -293,7 +295,8 @@ for i in 1 2 3 4; do
     fi
     "$OVS_FLOWD" "$topo" --db="$DB" --detach --pidfile="$work/flowd.pid" \
         --log-file="$LOG" --unixctl="$work/flowd.ctl" -vconsole:off \
-        --audit-interval=1 --verify-interval=1 -vrt_sync:file:dbg || break
+        --audit-interval=1 --verify-interval=1 --verify-slice=4000 \
+        -vrt_sync:file:dbg -vrt_verify:file:dbg || break
 done
 [ -n "$exited" ] \
     && ok "exit during a verification stopped it: $(since | grep "verification stopped" | sed 's/.*verification/verification/')" \

@@ -35,8 +35,9 @@
 #     the guards need in "nx-match" mode (in "normal" mode they fail
 #     closed); a flow of someone else's costs one count of ours, the
 #     audits after it go by the tables' counts; a flow modified in place:
-#     the verification's digest notices, also of a flow with our cookie
-#     in a table without ours (the audit off);
+#     the verification's digest notices, dumping table by table and a
+#     table in slices by cookie (--verify-slice=2 here), also of a flow
+#     with our cookie in a table without ours (the audit off);
 #   - an empty bridge (the first sync, after ovs-vswitchd's restart) is
 #     loaded over several connections behind a guard flow (--bulk-load=1
 #     here, so that every such load in this test takes that path; the
@@ -83,7 +84,7 @@ LOG=$OVS_LOGDIR/ovs-flowd.log
 
 start_flowd() {
     "$OVS_FLOWD" "$topo" --db="$DB" --create-bridges --audit-interval=1 \
-        --verify-interval=2 --bulk-load=1 --detach \
+        --verify-interval=2 --verify-slice=2 --bulk-load=1 --detach \
         --pidfile="$work/flowd.pid" --log-file="$LOG" \
         --unixctl="$work/flowd.ctl" -vconsole:off
 }
@@ -529,8 +530,9 @@ ovs-ofctl -O OpenFlow15 --strict mod-flows fbr "$f2_flow,actions=drop"
 wait_for "the verification to restore f2's flow" 10 synced \
     && [ $(( $(mods) - m0 )) = 1 ] \
     && ok "a flow modified in place: found by its digest, restored with 1 flow mod"
-grep -q "flows of ours in table 1 are not the [0-9]* installed (by their digest)" "$LOG" \
-    && ok "the verification says so in the log" || bad "no verification line in the log"
+grep -q "flows of ours in table 1 (cookie slice [0-9]* of [0-9]*) are not the [0-9]* installed (by their digest)" "$LOG" \
+    && ok "the verification says so in the log, naming the slice of table 1 it dumped (--verify-slice=2): $(grep -o "flows of ours in table 1 (cookie slice [^)]*)" "$LOG" | head -1)" \
+    || bad "no verification line naming a slice of table 1 in the log: $(grep "by their digest" "$LOG" | head -1)"
 # (d) A flow of someone else's (another cookie, another table) moves a
 # table's count: the audit has the switch count ours once, finds them as
 # installed and leaves it; the audits after that are told by the tables'
@@ -685,7 +687,8 @@ BIGLOG=$work/big.log
 start_big() {
     "$OVS_FLOWD" "$big" --db="$DB" --detach --pidfile="$work/big.pid" \
         --log-file="$BIGLOG" --unixctl="$work/big.ctl" -vconsole:off \
-        --verify-interval=1 -vrt_sync:file:dbg "$@"
+        --verify-interval=1 --verify-slice=64 -vrt_verify:file:dbg \
+        -vrt_sync:file:dbg "$@"
 }
 stop_big() {
     local pid
@@ -718,15 +721,22 @@ big_loaded() {
     # The installed table, filled from the flows parsed from text, has
     # the digest of what the switch holds: verifications (every second
     # here) find nothing to repair.
-    local v0
+    # They dump the tables of more than 64 flows in slices
+    # (--verify-slice=64): more requests than tables.
+    local v0 line n_tables
     v0=$(grep -c "bridge br0: verified" "$BIGLOG")
+    # (Table 0's flows: dump-flows does not name the table.)
+    n_tables=$(( $(sed -n 's/^[^,]*, table=\([0-9]*\),.*/\1/p' "$work/big-compiled" | sort -u | wc -l) + 1 ))
     sleep 2.5
+    line=$(grep "bridge br0: verified" "$BIGLOG" | tail -1)
     if grep -q "by their digest" "$BIGLOG"; then
         bad "...a verification after it found a difference: $(grep "by their digest" "$BIGLOG" | head -1)"
-    elif [ "$(grep -c "bridge br0: verified" "$BIGLOG")" -gt "$v0" ]; then
-        ok "...and verifications after it find the switch as installed: $(grep "bridge br0: verified" "$BIGLOG" | tail -1 | sed 's/.*verified/verified/')"
-    else
+    elif [ "$(grep -c "bridge br0: verified" "$BIGLOG")" -le "$v0" ]; then
         bad "...no verification ran after it"
+    elif [ "$(echo "$line" | sed -n 's/.* \([0-9]*\) requests).*/\1/p')" -gt "$n_tables" ] 2>/dev/null; then
+        ok "...and verifications after it, in slices, find the switch as installed: ${line##*verified} ($n_tables tables)"
+    else
+        bad "...the verification was not sliced ($n_tables tables): $line"
     fi
 }
 start_big

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* rt-verify.c -- now and then (--verify-interval), the flows of ours on a
+ * bridge's switch dumped, digested and compared with those installed, to
+ * notice a flow modified in place behind ovs-flowd's back, which the
+ * audit's counts do not see (see rt.h).
+ *
+ * A dump holds ovs-vswitchd's main loop for as long as it composes the
+ * reply: the switch answers nobody meanwhile, not even a bare barrier,
+ * and the bridge's own sync waits for it.  At 50k ports on two bridges
+ * (2.76M flows), a port added while a whole bridge was dumped waited
+ * 2.9 s for its bundle; dumped a table at a time, at 100k ports on three
+ * bridges one table of 700k flows still held the switch 10-15 s.  So a
+ * table of more than verify_slice_flows flows is dumped in slices (struct
+ * rt_slices): the flows whose cookies' port bits end alike, selected by
+ * the request's cookie mask.  The switch still walks the whole table for
+ * each slice, but that is a small part of the cost: composing the reply
+ * is the rest.  Every table that holds flows is dumped, ours or others'
+ * (the tables' counts first), so that a flow with our cookie where none
+ * of ours are is seen too.  Each slice is compared with what was
+ * installed there, so a verification can stop between two requests when
+ * OVSDB changes the bridge (b->verify_stop): the bridge's sync does not
+ * wait for the rest, and the next verification, due at once, starts
+ * where this one stopped (the slices verified before a sync were the
+ * switch's then, and the sync changes switch and installed table alike).
+ * Each attempt dumps at least one slice. */
+#include <config.h>
+
+#include "rt.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "openvswitch/ofp-table.h"
+#include "openvswitch/util.h"
+#include "openvswitch/vlog.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(rt_verify);
+
+/* About how many flows one request dumps at most
+ * (rt_verify_set_slice()). */
+static unsigned int verify_slice_flows = 16384;
+
+void
+rt_verify_set_slice(unsigned int flows)
+{
+    verify_slice_flows = MAX(flows, 1);
+}
+
+/* Returns how many slices a table of 'n' flows is dumped in: the fewest,
+ * a power of two up to RT_SLICES, of at most verify_slice_flows each if
+ * the flows spread evenly. */
+static unsigned int
+slices_for(uint32_t n)
+{
+    unsigned int k = 1;
+
+    while (k < RT_SLICES && n / k > verify_slice_flows) {
+        k *= 2;
+    }
+    return k;
+}
+
+/* Where table 'table' (OFPTT_ALL: no table said), slice 'slice' of
+ * 'n_slices' (nothing said of one), is: " in table T (cookie slice S of
+ * N)", written into 'buf'; returns 'buf'. */
+#define WHERE_LEN 64
+static const char *
+where(char buf[WHERE_LEN], uint8_t table, unsigned int n_slices,
+      unsigned int slice)
+{
+    char t[24] = "";
+
+    if (table != OFPTT_ALL) {
+        snprintf(t, sizeof t, " in table %"PRIu8, table);
+    }
+    if (n_slices > 1) {
+        snprintf(buf, WHERE_LEN, "%s (cookie slice %u of %u)", t, slice,
+                 n_slices);
+    } else {
+        snprintf(buf, WHERE_LEN, "%s", t);
+    }
+    return buf;
+}
+
+/* Logs that table 'table' (OFPTT_ALL: all), slice 'slice' of 'n_slices',
+ * of b's switch holds 'n' flows of ours that are not the 'n_installed'
+ * installed there, and has 'b' read back and synced. */
+static void
+tampered(struct rt_bridge *b, uint8_t table, unsigned int n_slices,
+         unsigned int slice, size_t n, size_t n_installed)
+{
+    char buf[WHERE_LEN];
+
+    VLOG_WARN("bridge %s: the switch's %"PRIuSIZE" flows of ours%s are "
+              "not the %"PRIuSIZE" installed (by their digest): changed "
+              "behind ovs-flowd's back; reading back and syncing",
+              b->name, n, where(buf, table, n_slices, slice), n_installed);
+    b->need_dump = true;
+    b->n_tampered++;
+}
+
+/* Every table at once, for a switch without table statistics.  Returns 0
+ * or an errno value; adds to '*n_verified' what it compared. */
+static int
+verify_all(struct rt_bridge *b, size_t *n_verified)
+{
+    const struct rt_table *installed = &b->installed;
+    ovs_u128 digest = OVS_U128_ZERO;
+    int error;
+
+    error = rt_digest_ours(b->ctl, OFPTT_ALL, 1, 0, &digest, n_verified);
+    if (!error && (*n_verified != rt_table_count(installed)
+                   || !ovs_u128_equals(digest, installed->digest))) {
+        tampered(b, OFPTT_ALL, 1, 0, *n_verified, rt_table_count(installed));
+    }
+    return error;
+}
+
+/* Whether the verification of 'b' is to stop before table 't', slice 's'
+ * of 'n_slices', having dumped something already ('dumped'); if so,
+ * remembers where, for the next one, due at once. */
+static bool
+stop_before(struct rt_bridge *b, bool dumped, int t, unsigned int s,
+            unsigned int n_slices, long long int start)
+{
+    char buf[WHERE_LEN];
+
+    if (!dumped || !__atomic_load_n(&b->verify_stop, __ATOMIC_ACQUIRE)) {
+        return false;
+    }
+    b->verify_from = t;
+    b->verify_slice = s;
+    b->verify_slices = n_slices;
+    b->next_verify = time_msec();
+    VLOG_DBG("bridge %s: verification stopped before table %d%s after "
+             "%lld ms (a sync, a reload or an exit is waiting); the next "
+             "one starts there", b->name, t,
+             where(buf, OFPTT_ALL, n_slices, s), time_msec() - start);
+    return true;
+}
+
+void
+rt_verify_bridge(struct rt_bridge *b)
+{
+    const struct rt_table *installed = &b->installed;
+    long long int start = time_msec();
+    int first = b->verify_from;
+    unsigned int first_slice = b->verify_slice;
+    unsigned int first_slices = b->verify_slices;
+    char buf[WHERE_LEN];
+    uint32_t counts[256];
+    size_t n_verified = 0, n_requests = 0;
+    bool dumped = false;
+    int error;
+
+    rt_switch_schedule_verify(b);
+    VLOG_DBG("bridge %s: verifying the flows of ours from table %d%s",
+             b->name, first,
+             where(buf, OFPTT_ALL, first_slice ? first_slices : 1,
+                   first_slice));
+    error = rt_count_tables(b->ctl, counts);
+    if (error == EPROTO) {
+        first = 0;
+        n_requests = 1;
+        error = verify_all(b, &n_verified);
+    } else {
+        for (int t = first; !error && t < OFPTT_ALL; t++) {
+            uint32_t n_inst = installed->n_in_table[t];
+            unsigned int n_slices, s = 0;
+
+            if (!counts[t] && !n_inst) {
+                continue;
+            }
+            n_slices = slices_for(MAX(counts[t], n_inst));
+            if (t == first && n_slices == first_slices) {
+                s = first_slice;
+            }
+            for (; !error && s < n_slices; s++) {
+                ovs_u128 digest = OVS_U128_ZERO, want;
+                uint32_t n_want;
+                size_t n = 0;
+
+                if (stop_before(b, dumped, t, s, n_slices, start)) {
+                    return;
+                }
+                error = rt_digest_ours(b->ctl, t, n_slices, s, &digest, &n);
+                dumped = true;
+                n_requests++;
+                rt_table_slice(installed, t, n_slices, s, &want, &n_want);
+                if (!error && (n != n_want
+                               || !ovs_u128_equals(digest, want))) {
+                    tampered(b, t, n_slices, s, n, n_want);
+                    return;
+                }
+                n_verified += n;
+            }
+        }
+    }
+    if (error) {
+        rt_switch_disconnect(b, ovs_strerror(error));
+        return;
+    }
+    if (b->need_dump) {
+        return;                 /* verify_all() found a difference. */
+    }
+    b->last_verify = time_wall_msec();
+    VLOG_DBG("bridge %s: verified %"PRIuSIZE" flows of ours (from table "
+             "%d%s to 254, %"PRIuSIZE" requests) in %lld ms", b->name,
+             n_verified, first,
+             where(buf, OFPTT_ALL, first_slice ? first_slices : 1,
+                   first_slice),
+             n_requests, time_msec() - start);
+}
