@@ -91,7 +91,7 @@ usage(void)
            "                        dump and digest our flows every SECS s,\n"
            "                        resync if changed (300; 0: off)\n"
            "  --verify-slice=FLOWS  dump a bigger table in slices of about\n"
-           "                        FLOWS flows each (16384)\n"
+           "                        FLOWS flows each (65536)\n"
            "  --bulk-load=MIN       load an empty bridge over several\n"
            "                        connections from MIN flows (2048; 0: off)\n",
            program_name, program_name, ovs_rundir());

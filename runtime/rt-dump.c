@@ -24,6 +24,7 @@
 #include "openvswitch/ofp-protocol.h"
 #include "openvswitch/ofp-table.h"
 #include "openvswitch/ofpbuf.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
 #include "pipe.h"
@@ -116,14 +117,47 @@ rt_count_tables(struct vconn *vconn, uint32_t counts[256])
     return error;
 }
 
+/* Whether '*stop' (if 'stop' is nonnull) is set, by another thread. */
+static bool
+stopped(const bool *stop)
+{
+    return stop && __atomic_load_n(stop, __ATOMIC_ACQUIRE);
+}
+
+/* Receives a message from 'vconn' into '*msgp' as vconn_recv_block()
+ * does, but looks at '*stop' (if 'stop' is nonnull) every 5 ms meanwhile:
+ * returns ECANCELED once it is set. */
+static int
+recv_or_stop(struct vconn *vconn, const bool *stop, struct ofpbuf **msgp)
+{
+    for (;;) {
+        int error = vconn_recv(vconn, msgp);
+
+        if (error != EAGAIN) {
+            return error;
+        }
+        if (stopped(stop)) {
+            return ECANCELED;
+        }
+        vconn_run(vconn);
+        vconn_run_wait(vconn);
+        vconn_recv_wait(vconn);
+        if (stop) {
+            poll_timer_wait(5);
+        }
+        poll_block();
+    }
+}
+
 /* Dumps the flows of ours the switch at 'vconn' holds in table
  * 'table_id' (OFPTT_ALL: every table) and slice 'slice' of 'n_slices'
  * (ours_request()), passing each to 'each' (with 'aux') as it is decoded;
  * 'fs' and what it points to are valid only during the call.  Returns 0
- * or an errno value. */
+ * or an errno value: ECANCELED if '*stop' (see recv_or_stop()) was set
+ * before the dump ended, which leaves the rest of it on 'vconn'. */
 static int
 dump_ours(struct vconn *vconn, uint8_t table_id, unsigned int n_slices,
-          unsigned int slice,
+          unsigned int slice, const bool *stop,
           void (*each)(const struct ofputil_flow_stats *fs, void *aux),
           void *aux)
 {
@@ -144,7 +178,11 @@ dump_ours(struct vconn *vconn, uint8_t table_id, unsigned int n_slices,
         struct ofpbuf *reply;
         enum ofptype type;
 
-        error = vconn_recv_block(vconn, &reply);
+        if (stopped(stop)) {
+            error = ECANCELED;
+            break;
+        }
+        error = recv_or_stop(vconn, stop, &reply);
         if (error) {
             break;
         }
@@ -193,7 +231,7 @@ rt_dump_ours(struct vconn *vconn, struct rt_table *out)
     int error;
 
     rt_table_clear(out);
-    error = dump_ours(vconn, OFPTT_ALL, 1, 0, add_to_table, out);
+    error = dump_ours(vconn, OFPTT_ALL, 1, 0, NULL, add_to_table, out);
     if (error) {
         rt_table_clear(out);
     }
@@ -217,9 +255,11 @@ add_to_digest(const struct ofputil_flow_stats *fs, void *dd_)
 
 int
 rt_digest_ours(struct vconn *vconn, uint8_t table_id, unsigned int n_slices,
-               unsigned int slice, ovs_u128 *digest, size_t *n)
+               unsigned int slice, const bool *stop, ovs_u128 *digest,
+               size_t *n)
 {
     struct dump_digest dd = { .digest = digest, .n = n };
 
-    return dump_ours(vconn, table_id, n_slices, slice, add_to_digest, &dd);
+    return dump_ours(vconn, table_id, n_slices, slice, stop, add_to_digest,
+                     &dd);
 }

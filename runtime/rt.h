@@ -348,9 +348,12 @@ int rt_count_tables(struct vconn *, uint32_t counts[256]);
  * (struct rt_slices; 1 slice: all) without keeping them: adds to
  * '*digest' their part of the digest an installed table of them would
  * have (struct rt_table) and to '*n' their number.  Returns 0 or an errno
- * value. */
+ * value.  If 'stop' is nonnull, another thread may set '*stop': the dump
+ * is then abandoned within 5 ms and ECANCELED returned, and the rest of
+ * the reply is still to come on 'vconn' (the caller closes it). */
 int rt_digest_ours(struct vconn *, uint8_t table_id, unsigned int n_slices,
-                   unsigned int slice, ovs_u128 *digest, size_t *n);
+                   unsigned int slice, const bool *stop, ovs_u128 *digest,
+                   size_t *n);
 
 /* What one rt_table_diff() sent: the desired flows it added or modified
  * and the installed flows it deleted (pointers into the two tables, which
@@ -500,7 +503,8 @@ struct rt_bridge {
                                  * verification dumps: where a stopped
                                  * one left off (0: from the start)... */
     unsigned int verify_slice;  /* ...and its first slice of... */
-    unsigned int verify_slices; /* ...so many (struct rt_slices). */
+    unsigned int verify_slices; /* ...so many (struct rt_slices); */
+    bool verify_abandoned;      /* that slice's dump was abandoned. */
     bool verify_stop;           /* Set by the main thread while the bridge
                                  * is busy, read by its thread (atomics):
                                  * OVSDB changed its bindings; a
@@ -636,14 +640,15 @@ void rt_sync_set_bulk_load(int min);
 /* --- Verifying (rt-verify.c) ----------------------------------------- */
 
 /* Verifies 'b' (its need_verify), in b's thread: dumps and digests the
- * flows of ours on its switch, a table or a slice of one at a time, and
- * sets need_dump if they are not what was installed; stops between two
- * requests when b->verify_stop is set, and the next verification, due at
- * once, resumes there.  Closes b's connections on an error. */
+ * flows of ours on its switch, a table or a slice of one at a time, on a
+ * connection of its own, and sets need_dump if they are not what was
+ * installed; stops when b->verify_stop is set, between two requests or
+ * abandoning a dump, and the next verification, due at once, resumes
+ * there.  Closes b's connections on an error. */
 void rt_verify_bridge(struct rt_bridge *b);
 /* Sets how many flows (about) one request of a verification dumps at
  * most: a bigger OpenFlow table is dumped in slices (struct rt_slices;
- * default 16384, at least 1). */
+ * default 65536, at least 1). */
 void rt_verify_set_slice(unsigned int flows);
 
 /* --- Working bridges (rt-work.c) -------------------------------------- */
