@@ -517,7 +517,7 @@ rt_switch_schedule_verify(struct rt_bridge *b)
     b->verify_from = 0;
     b->verify_slice = 0;
     b->verify_slices = 0;
-    b->verify_abandoned = false;
+    b->verify_abandoned = 0;
 }
 
 /* Every 'audit_ms', while 'b' is in sync: if the switch does not hold as

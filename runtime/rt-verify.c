@@ -27,9 +27,9 @@
  * was queued behind ovs-vswitchd's work for the port itself, and a busy
  * bridge binds its ports when its thread is done) is abandoned, and
  * the connection it was on closed with the rest of the reply.  So a
- * verification has a connection of its own.  The slice whose dump was
- * abandoned is dumped to the end by the next attempt: each attempt gets
- * somewhere. */
+ * verification has a connection of its own.  A slice whose dump three
+ * attempts in a row abandoned is dumped to the end by the next one, so
+ * that verifications get somewhere. */
 #include <config.h>
 
 #include "rt.h"
@@ -209,6 +209,8 @@ verify_tables(struct rt_bridge *b, struct vconn *vc, const uint32_t *counts,
     return 0;
 }
 
+#define FINISH_AFTER 3
+
 void
 rt_verify_bridge(struct rt_bridge *b)
 {
@@ -216,7 +218,12 @@ rt_verify_bridge(struct rt_bridge *b)
     int first = b->verify_from;
     unsigned int first_slice = b->verify_slice;
     unsigned int first_slices = b->verify_slices;
-    bool finish_first = b->verify_abandoned;
+    /* After FINISH_AFTER attempts in a row abandoned the same slice's
+     * dump, the next one dumps it to the end: each gets somewhere, and a
+     * port's ofport, which OVSDB brings an update after its row, still
+     * stops the attempt that resumed at the row. */
+    unsigned int abandoned_before = b->verify_abandoned;
+    bool finish_first = abandoned_before >= FINISH_AFTER;
     char buf[WHERE_LEN];
     uint32_t counts[256];
     size_t n_verified = 0, n_requests = 0;
@@ -255,6 +262,11 @@ rt_verify_bridge(struct rt_bridge *b)
                               &n_verified);
     }
     vconn_close(vc);
+    if (error == ECANCELED && b->verify_abandoned && b->verify_from == first
+        && b->verify_slice == first_slice
+        && b->verify_slices == first_slices) {
+        b->verify_abandoned = abandoned_before + 1;     /* Again there. */
+    }
     if (error == ECANCELED || b->need_dump) {
         return;         /* Stopped, or a difference found: said. */
     } else if (error) {

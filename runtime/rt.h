@@ -504,7 +504,8 @@ struct rt_bridge {
                                  * one left off (0: from the start)... */
     unsigned int verify_slice;  /* ...and its first slice of... */
     unsigned int verify_slices; /* ...so many (struct rt_slices); */
-    bool verify_abandoned;      /* that slice's dump was abandoned. */
+    unsigned int verify_abandoned;  /* how many attempts in a row
+                                     * abandoned that slice's dump. */
     bool verify_stop;           /* Set by the main thread while the bridge
                                  * is busy, read by its thread (atomics):
                                  * OVSDB changed its bindings; a
