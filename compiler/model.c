@@ -60,32 +60,6 @@ model_addrs_destroy(struct model_addrs *a)
     memset(a, 0, sizeof *a);
 }
 
-/* Adds everything pinned on 'br' and on the bridges reached from it
- * through its patch ports other than 'via' to 'a'; sets '*outside' if an
- * uplink is among them; adds to '*services' what their host ports and
- * uplinks may serve ('host_only': 'br' is in a host-only component, whose
- * uplinks let nothing in). */
-static void
-collect_behind(const struct topo_bridge *br, const struct topo_port *via,
-               bool host_only, struct model_addrs *a, bool *outside,
-               unsigned int *services)
-{
-    for (size_t i = 0; i < br->n_ports; i++) {
-        const struct topo_port *p = br->ports[i];
-
-        if (topo_port_is_pinned(p)) {
-            model_addrs_add_port(a, p);
-            *services |= p->services;
-        } else if (p->role == TOPO_UPLINK) {
-            *outside = true;
-            *services |= host_only ? 0 : p->services;
-        } else if (p->role == TOPO_PATCH && p != via && p->peer) {
-            collect_behind(p->peer->bridge, p->peer, host_only, a, outside,
-                           services);
-        }
-    }
-}
-
 /* Returns true if 'p' is an uplink whose frames are bridged: not the NAT
  * uplink of its bridge (the NAT stage keeps from that only what is
  * addressed to the NAT address). */
@@ -97,21 +71,32 @@ is_bridged_uplink(const struct topo_port *p)
     return p->role == TOPO_UPLINK && !(nat && nat->uplink == p);
 }
 
-/* Returns true if a bridged uplink is on 'br' or on a bridge reached from
- * it through its patch ports other than 'via'. */
-static bool
-lan_behind(const struct topo_bridge *br, const struct topo_port *via)
+/* Adds everything pinned on 'br' and on the bridges reached from it
+ * through its patch ports other than 'via' to 'a'; sets '*outside' if an
+ * uplink is among them, '*lan' if a bridged one (is_bridged_uplink()) is;
+ * adds to '*services' what their host ports and
+ * uplinks may serve ('host_only': 'br' is in a host-only component, whose
+ * uplinks let nothing in). */
+static void
+collect_behind(const struct topo_bridge *br, const struct topo_port *via,
+               bool host_only, struct model_addrs *a, bool *outside,
+               bool *lan, unsigned int *services)
 {
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct topo_port *p = br->ports[i];
 
-        if (is_bridged_uplink(p)
-            || (p->role == TOPO_PATCH && p != via && p->peer
-                && lan_behind(p->peer->bridge, p->peer))) {
-            return true;
+        if (topo_port_is_pinned(p)) {
+            model_addrs_add_port(a, p);
+            *services |= p->services;
+        } else if (p->role == TOPO_UPLINK) {
+            *outside = true;
+            *lan |= is_bridged_uplink(p);
+            *services |= host_only ? 0 : p->services;
+        } else if (p->role == TOPO_PATCH && p != via && p->peer) {
+            collect_behind(p->peer->bridge, p->peer, host_only, a, outside,
+                           lan, services);
         }
     }
-    return false;
 }
 
 /* Marks the component of 'br' with 'comp'. */
@@ -194,13 +179,13 @@ model_build(const struct topo *t)
                 b->lan = !mb->host_only && is_bridged_uplink(p);
             } else if (p->peer) {
                 collect_behind(p->peer->bridge, p->peer, mb->host_only,
-                               &b->behind, &b->outside, &b->services);
-                b->lan = !mb->host_only
-                         && lan_behind(p->peer->bridge, p->peer);
+                               &b->behind, &b->outside, &b->lan,
+                               &b->services);
+                b->lan &= !mb->host_only;
             }
             /* The near side: this bridge and everything reached from it
              * through its other patch ports. */
-            collect_behind(br, p, mb->host_only, &b->near, &dummy,
+            collect_behind(br, p, mb->host_only, &b->near, &dummy, &dummy,
                            &near_services);
             model_addrs_finish(&b->behind);
             model_addrs_finish(&b->near);
