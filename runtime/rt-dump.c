@@ -28,6 +28,8 @@
 #include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
 #include "pipe.h"
+#include "socket-util.h"
+#include "timeval.h"
 
 VLOG_DEFINE_THIS_MODULE(rt_dump);
 
@@ -147,6 +149,49 @@ recv_or_stop(struct vconn *vconn, const bool *stop, struct ofpbuf **msgp)
         }
         poll_block();
     }
+}
+
+int
+rt_open_or_stop(const char *target, const bool *stop, int timeout_ms,
+                struct vconn **vconnp)
+{
+    long long int deadline = time_msec() + timeout_ms;
+    struct vconn *vconn;
+    int error;
+
+    *vconnp = NULL;
+    error = vconn_open(target, 1u << OFP15_VERSION, DSCP_DEFAULT, &vconn);
+    if (error) {
+        return error;
+    }
+    for (;;) {
+        error = vconn_connect(vconn);
+        if (error != EAGAIN) {
+            break;
+        }
+        if (stopped(stop)) {
+            error = ECANCELED;
+            break;
+        }
+        if (time_msec() >= deadline) {
+            error = ETIMEDOUT;
+            break;
+        }
+        vconn_run(vconn);
+        vconn_run_wait(vconn);
+        vconn_connect_wait(vconn);
+        poll_timer_wait_until(deadline);
+        if (stop) {
+            poll_timer_wait(5);
+        }
+        poll_block();
+    }
+    if (error) {
+        vconn_close(vconn);
+        return error;
+    }
+    *vconnp = vconn;
+    return 0;
 }
 
 /* Dumps the flows of ours the switch at 'vconn' holds in table

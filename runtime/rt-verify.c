@@ -41,7 +41,6 @@
 #include "openvswitch/util.h"
 #include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
-#include "socket-util.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -211,6 +210,30 @@ verify_tables(struct rt_bridge *b, struct vconn *vc, const uint32_t *counts,
 
 #define FINISH_AFTER 3
 
+/* How long a verification waits for the switch's hello. */
+#define VERIFY_OPEN_MS 30000
+
+/* Says that the verification of 'b' begun at table 'first', slice
+ * 'first_slice' of 'first_slices' ('abandoned' attempts in a row stopped
+ * there) failed with errno value 'error' while 'doing' something on its
+ * own connection: the next one, at the next interval, starts there
+ * again.  The bridge's connection is left alone: its own requests tell
+ * whether the switch is gone. */
+static void
+failed(struct rt_bridge *b, const char *doing, int error, int first,
+       unsigned int first_slice, unsigned int first_slices,
+       unsigned int abandoned)
+{
+    VLOG_WARN("bridge %s: verification failed %s on a connection of its "
+              "own (%s); the bridge's connection is kept, and the next "
+              "verification starts where this one did", b->name, doing,
+              ovs_strerror(error));
+    b->verify_from = first;
+    b->verify_slice = first_slice;
+    b->verify_slices = first_slices;
+    b->verify_abandoned = abandoned;
+}
+
 void
 rt_verify_bridge(struct rt_bridge *b)
 {
@@ -238,13 +261,22 @@ rt_verify_bridge(struct rt_bridge *b)
                    first_slice));
 
     /* A connection of its own: a dump stopped half-way leaves the rest of
-     * its reply there, and closing it throws that away. */
+     * its reply there, and closing it throws that away.  A switch busy
+     * for seconds (at 50k ports, with each port added) may not say hello
+     * for that long: the wait stops, as a dump does, when a sync is due,
+     * and what fails on this connection is this verification's, not the
+     * bridge's (once it dropped the bridge's connection, and the read-back
+     * that followed held a port's sync 19 s). */
     target = rt_switch_target(b);
-    error = vconn_open_block(target, 1u << OFP15_VERSION, DSCP_DEFAULT,
-                             2000, &vc);
+    error = rt_open_or_stop(target, &b->verify_stop, VERIFY_OPEN_MS, &vc);
     free(target);
-    if (error) {
-        rt_switch_disconnect(b, ovs_strerror(error));
+    if (error == ECANCELED) {
+        stop_at(b, first, first_slice, first_slices, false, start);
+        b->verify_abandoned = abandoned_before;     /* Nothing dumped. */
+        return;
+    } else if (error) {
+        failed(b, "connecting", error, first, first_slice, first_slices,
+               abandoned_before);
         return;
     }
     error = rt_count_tables(vc, counts);
@@ -270,7 +302,8 @@ rt_verify_bridge(struct rt_bridge *b)
     if (error == ECANCELED || b->need_dump) {
         return;         /* Stopped, or a difference found: said. */
     } else if (error) {
-        rt_switch_disconnect(b, ovs_strerror(error));
+        failed(b, "dumping", error, first, first_slice, first_slices,
+               abandoned_before);
         return;
     }
     b->last_verify = time_wall_msec();

@@ -354,6 +354,14 @@ int rt_count_tables(struct vconn *, uint32_t counts[256]);
 int rt_digest_ours(struct vconn *, uint8_t table_id, unsigned int n_slices,
                    unsigned int slice, const bool *stop, ovs_u128 *digest,
                    size_t *n);
+/* Opens an OpenFlow 1.5 connection to 'target' and waits, at most
+ * 'timeout_ms', for the switch's hello, looking at '*stop' (if 'stop' is
+ * nonnull) every 5 ms meanwhile.  Returns 0 and stores the connection,
+ * which the caller owns and closes, in '*vconnp'; or returns an errno
+ * value: ECANCELED once '*stop' is set, ETIMEDOUT when the switch said
+ * nothing in time. */
+int rt_open_or_stop(const char *target, const bool *stop, int timeout_ms,
+                    struct vconn **vconnp);
 
 /* What one rt_table_diff() sent: the desired flows it added or modified
  * and the installed flows it deleted (pointers into the two tables, which
