@@ -33,6 +33,8 @@
 
 VLOG_DEFINE_THIS_MODULE(rt_dump);
 
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
 /* Returns a request for the flow statistics (or, if 'aggregate', the
  * aggregate statistics) of every flow with our cookie tag in table
  * 'table_id' (OFPTT_ALL: every table) and in slice 'slice' of 'n_slices'
@@ -79,46 +81,6 @@ rt_count_ours(struct vconn *vconn, uint32_t *n)
     return error;
 }
 
-int
-rt_count_tables(struct vconn *vconn, uint32_t counts[256])
-{
-    struct ovs_list requests = OVS_LIST_INITIALIZER(&requests);
-    struct ovs_list replies;
-    struct ofpbuf *reply;
-    int error;
-
-    memset(counts, 0, 256 * sizeof *counts);
-    ovs_list_push_back(&requests,
-                       &ofpraw_alloc(OFPRAW_OFPST_TABLE_REQUEST,
-                                     vconn_get_version(vconn), 0)->list_node);
-    error = vconn_transact_multipart(vconn, &requests, &replies);
-    if (error) {
-        return error;
-    }
-    LIST_FOR_EACH (reply, list_node, &replies) {
-        struct ofputil_table_features features;
-        struct ofputil_table_stats stats;
-        enum ofptype type;
-        int e;
-
-        if (ofptype_decode(&type, reply->data)
-            || type != OFPTYPE_TABLE_STATS_REPLY) {
-            error = EPROTO;
-            break;
-        }
-        while (!(e = ofputil_decode_table_stats_reply(reply, &stats,
-                                                      &features))) {
-            counts[stats.table_id] = stats.active_count;
-        }
-        if (e != EOF) {
-            error = EPROTO;
-            break;
-        }
-    }
-    ofpbuf_list_delete(&replies);
-    return error;
-}
-
 /* Whether '*stop' (if 'stop' is nonnull) is set, by another thread. */
 static bool
 stopped(const bool *stop)
@@ -149,6 +111,86 @@ recv_or_stop(struct vconn *vconn, const bool *stop, struct ofpbuf **msgp)
         }
         poll_block();
     }
+}
+
+/* Sends 'request' (which it takes) on 'vconn' and passes each part of
+ * the multipart reply that carries its xid to 'each' (with 'aux'), which
+ * returns 0 to go on or an errno value that ends the exchange; other
+ * messages (late replies to earlier requests) are dropped.  Returns 0
+ * once the last part was passed, or an errno value: EPROTO if the switch
+ * answered with anything but 'reply_type', ECANCELED if '*stop' (see
+ * recv_or_stop()) was set first, which leaves the rest of the reply on
+ * 'vconn' (the caller closes it). */
+static int
+multipart_or_stop(struct vconn *vconn, struct ofpbuf *request,
+                  enum ofptype reply_type, const bool *stop,
+                  int (*each)(struct ofpbuf *part, void *aux), void *aux)
+{
+    ovs_be32 xid = ((const struct ofp_header *) request->data)->xid;
+    int error;
+
+    error = vconn_send_block(vconn, request);
+    if (error) {
+        ofpbuf_delete(request);
+        return error;
+    }
+    for (bool more = true; more; ) {
+        struct ofpbuf *part;
+        enum ofptype type;
+
+        if (stopped(stop)) {
+            return ECANCELED;
+        }
+        error = recv_or_stop(vconn, stop, &part);
+        if (error) {
+            return error;
+        }
+        if (((const struct ofp_header *) part->data)->xid != xid) {
+            ofpbuf_delete(part);        /* Not ours (a late reply). */
+            continue;
+        }
+        if (ofptype_decode(&type, part->data) || type != reply_type) {
+            VLOG_WARN_RL(&rl, "%s: unexpected reply to a multipart request",
+                         vconn_get_name(vconn));
+            ofpbuf_delete(part);
+            return EPROTO;
+        }
+        more = ofpmp_more(part->data);
+        error = each(part, aux);
+        ofpbuf_delete(part);
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
+}
+
+/* multipart_or_stop() callback of rt_count_tables(): stores each table's
+ * count from 'part' in the array 'counts_'. */
+static int
+count_tables_part(struct ofpbuf *part, void *counts_)
+{
+    uint32_t *counts = counts_;
+    struct ofputil_table_features features;
+    struct ofputil_table_stats stats;
+    int e;
+
+    while (!(e = ofputil_decode_table_stats_reply(part, &stats,
+                                                  &features))) {
+        counts[stats.table_id] = stats.active_count;
+    }
+    return e == EOF ? 0 : EPROTO;
+}
+
+int
+rt_count_tables(struct vconn *vconn, const bool *stop, uint32_t counts[256])
+{
+    memset(counts, 0, 256 * sizeof *counts);
+    return multipart_or_stop(vconn,
+                             ofpraw_alloc(OFPRAW_OFPST_TABLE_REQUEST,
+                                          vconn_get_version(vconn), 0),
+                             OFPTYPE_TABLE_STATS_REPLY, stop,
+                             count_tables_part, counts);
 }
 
 int
@@ -200,67 +242,49 @@ rt_open_or_stop(const char *target, const bool *stop, int timeout_ms,
  * 'fs' and what it points to are valid only during the call.  Returns 0
  * or an errno value: ECANCELED if '*stop' (see recv_or_stop()) was set
  * before the dump ended, which leaves the rest of it on 'vconn'. */
+/* What dump_part() passes each flow to. */
+struct dump_each {
+    void (*each)(const struct ofputil_flow_stats *, void *aux);
+    void *aux;
+    struct ofpbuf ofpacts;      /* Reused for each flow's actions. */
+};
+
+/* multipart_or_stop() callback of dump_ours(): decodes each flow of
+ * 'part' and passes it on as 'de_' (struct dump_each) says. */
+static int
+dump_part(struct ofpbuf *part, void *de_)
+{
+    struct dump_each *de = de_;
+
+    for (;;) {
+        struct ofputil_flow_stats fs;
+        int retval = ofputil_decode_flow_stats_reply(&fs, part, false,
+                                                     &de->ofpacts);
+        if (retval == EOF) {
+            return 0;
+        } else if (retval) {
+            VLOG_WARN_RL(&rl, "bad flow in a dump reply (%s)",
+                         ofperr_to_string(retval));
+            return EPROTO;
+        }
+        de->each(&fs, de->aux);
+    }
+}
+
 static int
 dump_ours(struct vconn *vconn, uint8_t table_id, unsigned int n_slices,
           unsigned int slice, const bool *stop,
           void (*each)(const struct ofputil_flow_stats *fs, void *aux),
           void *aux)
 {
-    struct ofpbuf *request = ours_request(false, table_id, n_slices, slice);
-    struct ofpbuf ofpacts;
-    ovs_be32 xid;
+    struct dump_each de = { .each = each, .aux = aux };
     int error;
 
-    xid = ((const struct ofp_header *) request->data)->xid;
-    error = vconn_send_block(vconn, request);
-    if (error) {
-        ofpbuf_delete(request);
-        return error;
-    }
-
-    ofpbuf_init(&ofpacts, 0);
-    for (bool more = true; more; ) {
-        struct ofpbuf *reply;
-        enum ofptype type;
-
-        if (stopped(stop)) {
-            error = ECANCELED;
-            break;
-        }
-        error = recv_or_stop(vconn, stop, &reply);
-        if (error) {
-            break;
-        }
-        if (((const struct ofp_header *) reply->data)->xid != xid) {
-            ofpbuf_delete(reply);       /* Not ours (a late reply). */
-            continue;
-        }
-        if (ofptype_decode(&type, reply->data)
-            || type != OFPTYPE_FLOW_STATS_REPLY) {
-            VLOG_WARN("unexpected reply to a flow dump");
-            ofpbuf_delete(reply);
-            error = EPROTO;
-            break;
-        }
-        more = ofpmp_more(reply->data);
-        for (;;) {
-            struct ofputil_flow_stats fs;
-            int retval = ofputil_decode_flow_stats_reply(&fs, reply, false,
-                                                         &ofpacts);
-            if (retval == EOF) {
-                break;
-            } else if (retval) {
-                VLOG_WARN("bad flow in a dump reply (%s)",
-                          ofperr_to_string(retval));
-                error = EPROTO;
-                more = false;
-                break;
-            }
-            each(&fs, aux);
-        }
-        ofpbuf_delete(reply);
-    }
-    ofpbuf_uninit(&ofpacts);
+    ofpbuf_init(&de.ofpacts, 0);
+    error = multipart_or_stop(vconn,
+                              ours_request(false, table_id, n_slices, slice),
+                              OFPTYPE_FLOW_STATS_REPLY, stop, dump_part, &de);
+    ofpbuf_uninit(&de.ofpacts);
     return error;
 }
 

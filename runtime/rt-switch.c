@@ -587,7 +587,7 @@ rt_switch_audit(struct rt_bridge *b)
         rt_switch_disconnect(b, ovs_strerror(error));
         return;
     }
-    tables_error = rt_count_tables(b->ctl, counts);
+    tables_error = rt_count_tables(b->ctl, NULL, counts);
     if (tables_error && tables_error != EPROTO) {
         rt_switch_disconnect(b, ovs_strerror(tables_error));
         return;

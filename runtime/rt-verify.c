@@ -148,6 +148,19 @@ stop_at(struct rt_bridge *b, int t, unsigned int s, unsigned int n_slices,
              abandoned ? ", abandoning that request's dump" : "");
 }
 
+/* Records that the verification of 'b' that began at 'start' stopped
+ * (b->verify_stop) before it asked for any flow: the next one starts
+ * where this one was to, and as many attempts in a row as before
+ * ('abandoned_before') abandoned a dump there. */
+static void
+stopped_before_dump(struct rt_bridge *b, unsigned int abandoned_before,
+                    long long int start)
+{
+    stop_at(b, b->verify_from, b->verify_slice, b->verify_slices, false,
+            start);
+    b->verify_abandoned = abandoned_before;
+}
+
 /* Dumps table after table on 'vc' from table 'first', slice 'first_slice'
  * of 'first_slices' (whose dump is not abandoned if 'finish_first': the
  * last attempt abandoned it, and each attempt is to get somewhere),
@@ -271,16 +284,19 @@ rt_verify_bridge(struct rt_bridge *b)
     error = rt_open_or_stop(target, &b->verify_stop, VERIFY_OPEN_MS, &vc);
     free(target);
     if (error == ECANCELED) {
-        stop_at(b, first, first_slice, first_slices, false, start);
-        b->verify_abandoned = abandoned_before;     /* Nothing dumped. */
+        stopped_before_dump(b, abandoned_before, start);
         return;
     } else if (error) {
         failed(b, "connecting", error, first, first_slice, first_slices,
                abandoned_before);
         return;
     }
-    error = rt_count_tables(vc, counts);
-    if (error == EPROTO) {
+    error = rt_count_tables(vc, &b->verify_stop, counts);
+    if (error == ECANCELED) {
+        vconn_close(vc);
+        stopped_before_dump(b, abandoned_before, start);
+        return;
+    } else if (error == EPROTO) {
         first = 0;
         n_requests = 1;
         error = verify_all(b, vc, finish_first ? NULL : &b->verify_stop,

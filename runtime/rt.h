@@ -341,8 +341,10 @@ int rt_count_ours(struct vconn *, uint32_t *n);
  * ours or not (one table-statistics request: the switch keeps the
  * counts, it looks at no flow); stores them in 'counts' (0 for a table
  * it does not have) and returns 0, or returns an errno value: EPROTO if
- * the switch answered with anything but table statistics. */
-int rt_count_tables(struct vconn *, uint32_t counts[256]);
+ * the switch answered with anything but table statistics.  If 'stop' is
+ * nonnull, another thread may set '*stop': the wait for the reply then
+ * ends within 5 ms with ECANCELED (the caller closes 'vconn'). */
+int rt_count_tables(struct vconn *, const bool *stop, uint32_t counts[256]);
 /* Reads the flows of ours the switch at 'vconn' holds in table
  * 'table_id' (OFPTT_ALL: every table) and in slice 'slice' of 'n_slices'
  * (struct rt_slices; 1 slice: all) without keeping them: adds to
