@@ -236,12 +236,6 @@ rt_open_or_stop(const char *target, const bool *stop, int timeout_ms,
     return 0;
 }
 
-/* Dumps the flows of ours the switch at 'vconn' holds in table
- * 'table_id' (OFPTT_ALL: every table) and slice 'slice' of 'n_slices'
- * (ours_request()), passing each to 'each' (with 'aux') as it is decoded;
- * 'fs' and what it points to are valid only during the call.  Returns 0
- * or an errno value: ECANCELED if '*stop' (see recv_or_stop()) was set
- * before the dump ended, which leaves the rest of it on 'vconn'. */
 /* What dump_part() passes each flow to. */
 struct dump_each {
     void (*each)(const struct ofputil_flow_stats *, void *aux);
@@ -271,6 +265,12 @@ dump_part(struct ofpbuf *part, void *de_)
     }
 }
 
+/* Dumps the flows of ours the switch at 'vconn' holds in table
+ * 'table_id' (OFPTT_ALL: every table) and slice 'slice' of 'n_slices'
+ * (ours_request()), passing each to 'each' (with 'aux') as it is decoded;
+ * 'fs' and what it points to are valid only during the call.  Returns 0
+ * or an errno value: ECANCELED if '*stop' (see recv_or_stop()) was set
+ * before the dump ended, which leaves the rest of it on 'vconn'. */
 static int
 dump_ours(struct vconn *vconn, uint8_t table_id, unsigned int n_slices,
           unsigned int slice, const bool *stop,
