@@ -253,8 +253,11 @@ for i in 5 6 7 8 9; do
         g59$i type=patch options:peer=absent-g59$i ofport_request=299$i
     wait_for "g59$i's flows" 30 sh -c "ovs-ofctl -O OpenFlow15 dump-flows br0 in_port=299$i | grep -q cookie" \
         || break
-    # The first verification after the port's: resumed or from the start.
-    wait_for "the verification after g59$i" 10 sh -c "tail -n +$((n_log + 1)) '$LOG' | grep -q 'bridge br0: verified'" \
+    # The first verification to end after the port's ofport came (one
+    # that ended before, between the port's row and its ofport, would
+    # leave the resumed one out of what is read): resumed or from the
+    # start.
+    wait_for "the verification after g59$i" 10 sh -c "tail -n +$((n_log + 1)) '$LOG' | awk '/bridge br0: port g59$i is ofport/ { p = 1 } p && /bridge br0: verified/ { f = 1 } END { exit !f }'" \
         || break
     since > "$work/since"
     l_stop=$(grep -n "bridge br0: verification stopped before table.*abandoning that request's dump" "$work/since" | head -1 | cut -d: -f1)
