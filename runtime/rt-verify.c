@@ -148,16 +148,18 @@ stop_at(struct rt_bridge *b, int t, unsigned int s, unsigned int n_slices,
              abandoned ? ", abandoning that request's dump" : "");
 }
 
-/* Records that the verification of 'b' that began at 'start' stopped
+/* Records that the verification of 'b' that began at 'start' from table
+ * 'first', slice 'first_slice' of 'first_slices', stopped
  * (b->verify_stop) before it asked for any flow: the next one starts
- * where this one was to, and as many attempts in a row as before
- * ('abandoned_before') abandoned a dump there. */
+ * there too, and as many attempts in a row as before ('abandoned_before')
+ * abandoned a dump there.  (Not from b's own fields: the verification
+ * reset them when it began.) */
 static void
-stopped_before_dump(struct rt_bridge *b, unsigned int abandoned_before,
+stopped_before_dump(struct rt_bridge *b, int first, unsigned int first_slice,
+                    unsigned int first_slices, unsigned int abandoned_before,
                     long long int start)
 {
-    stop_at(b, b->verify_from, b->verify_slice, b->verify_slices, false,
-            start);
+    stop_at(b, first, first_slice, first_slices, false, start);
     b->verify_abandoned = abandoned_before;
 }
 
@@ -284,7 +286,8 @@ rt_verify_bridge(struct rt_bridge *b)
     error = rt_open_or_stop(target, &b->verify_stop, VERIFY_OPEN_MS, &vc);
     free(target);
     if (error == ECANCELED) {
-        stopped_before_dump(b, abandoned_before, start);
+        stopped_before_dump(b, first, first_slice, first_slices,
+                            abandoned_before, start);
         return;
     } else if (error) {
         failed(b, "connecting", error, first, first_slice, first_slices,
@@ -294,7 +297,8 @@ rt_verify_bridge(struct rt_bridge *b)
     error = rt_count_tables(vc, &b->verify_stop, counts);
     if (error == ECANCELED) {
         vconn_close(vc);
-        stopped_before_dump(b, abandoned_before, start);
+        stopped_before_dump(b, first, first_slice, first_slices,
+                            abandoned_before, start);
         return;
     } else if (error == EPROTO) {
         first = 0;

@@ -345,5 +345,45 @@ done
     && ok "exit during a verification stopped it: $(since | grep "verification stopped" | sed 's/.*verification/verification/')" \
     || bad "no exit during a verification stopped it"
 
+# Over every verification of this test: one that stops says where the
+# next starts, never before where it began itself (a stop before the
+# first dump once said table 0, the place the verification had reset,
+# and the next one started from scratch: under ports added often enough
+# no verification would end).  Positions are (table, slice); a slice
+# counts only when both name one of the same number of slices.
+verify_order=$(awk '
+    function pos(line, r) {
+        if (!match(line, /table [0-9]+( \(cookie slice [0-9]+ of [0-9]+\))?/)) {
+            return 0
+        }
+        r = substr(line, RSTART + 6, RLENGTH - 6)
+        P_T = r + 0; P_S = -1; P_N = 0
+        if (match(r, /slice [0-9]+ of [0-9]+/)) {
+            split(substr(r, RSTART + 6, RLENGTH - 6), a, " of ")
+            P_S = a[1] + 0; P_N = a[2] + 0
+        }
+        return 1
+    }
+    /opened log file/ { delete from_t; next }
+    / verifying the flows of ours from table / {
+        b = $0; sub(/.*bridge /, "", b); sub(/:.*/, "", b)
+        pos($0); from_t[b] = P_T; from_s[b] = P_S; from_n[b] = P_N; next
+    }
+    / verification stopped before table / {
+        b = $0; sub(/.*bridge /, "", b); sub(/:.*/, "", b)
+        if (!(b in from_t) || !pos($0)) { next }
+        n++
+        early = P_T < from_t[b] || (P_T == from_t[b] && P_N && P_N == from_n[b] && P_S < from_s[b])
+        if (early) {
+            printf "BAD %s from table %d slice %d of %d stopped at table %d slice %d of %d\n", b, from_t[b], from_s[b], from_n[b], P_T, P_S, P_N
+        }
+    }
+    END { print "STOPS " n + 0 }' "$LOG")
+if [ -n "$(echo "$verify_order" | grep '^STOPS [1-9]')" ] && ! echo "$verify_order" | grep -q '^BAD'; then
+    ok "each of the $(echo "$verify_order" | sed -n 's/^STOPS //p') stopped verifications said to resume where it was or further on, never before where it began"
+else
+    bad "stopped verifications and where they began: $(echo "$verify_order" | tr '\n' ';')"
+fi
+
 echo "flowd-busy: $sc_pass passed, $sc_fail failed"
 [ "$sc_fail" = 0 ]
