@@ -41,8 +41,9 @@
  * established and related pass, invalid ones drop, new connections meet
  * the rules in order (priority 30000 - rule index: first match wins),
  * then the default.  Neighbour discovery, MLD and DHCP (v4 and v6) are
- * infrastructure and bypass the rules, as does DNS to a host port that
- * serves it.  Port ranges become the fewest value/mask matches on tp_dst
+ * infrastructure and bypass the rules (DHCP requests only towards a
+ * server that may answer them, dhcp_flows()), as does DNS to a host port
+ * that serves it.  Port ranges become the fewest value/mask matches on tp_dst
  * (pipe_port_masks()). */
 #include "pipe-priv.h"
 
@@ -199,6 +200,137 @@ rule_flows(struct pctx *c, const struct topo_rule *rule, int family,
     free(masks);
 }
 
+/* --- DHCP clients past the policy ------------------------------------ */
+
+/* A DHCP family as the policy sees it.  A client's request (UDP 'client'
+ * to 'server') bypasses the rules only towards a server that may answer
+ * it: 'all_servers' (where every client may send), the addresses of the
+ * host ports whose "services" grant 'service', or anywhere when a LAN
+ * that may serve lies behind a bridged uplink (its servers' addresses are
+ * not known).  The answers (server to client port) need no scoping here:
+ * only ports granted the service may send them (the server guards,
+ * tables 11 and 31). */
+struct dhcp_family {
+    int family;
+    const char *proto;
+    int client, server;
+    const char *all_servers;
+    unsigned int service;
+};
+
+static const struct dhcp_family dhcp_families[] = {
+    { AF_INET, "udp", 68, 67, "255.255.255.255", TOPO_SVC_DHCP },
+    { AF_INET6, "udp6", 546, 547, "ff02::1:2", TOPO_SVC_DHCPV6 },
+};
+
+/* Whether uplink 'p' bridges a LAN that may serve family 'f'. */
+static bool
+dhcp_lan_serves(const struct pctx *c, const struct dhcp_family *f,
+                const struct topo_port *p)
+{
+    const struct topo_nat *nat = p->bridge->nat;
+
+    return ((p->services & f->service) && !c->mb->host_only
+            && !(nat && nat->uplink == p));
+}
+
+/* If host port 'p' serves family 'f': the flows letting requests reach
+ * its addresses, keyed by port 'key'. */
+static void
+dhcp_server_flows(struct pctx *c, const struct dhcp_family *f,
+                  const char *next, const struct topo_port *p,
+                  const struct topo_port *key)
+{
+    const struct prefix_set *sets[] = { &p->ipv4, &p->ipv6, &p->link_local };
+    char buf[PREFIX_STRLEN];
+
+    if (p->role != TOPO_HOST || !(p->services & f->service)) {
+        return;
+    }
+    for (size_t s = 0; s < sizeof sets / sizeof *sets; s++) {
+        for (size_t i = 0; i < sets[s]->n; i++) {
+            const struct prefix *a = &sets[s]->p[i];
+            if (a->family == f->family) {
+                px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_ESTABLISHED,
+                        key, next,
+                        "ct_state=+trk,%s,%s=%s,tp_src=%d,tp_dst=%d",
+                        f->proto, px_dst(a), px_addr(a, buf), f->client,
+                        f->server);
+            }
+        }
+    }
+}
+
+/* dhcp_server_flows() for the host ports of bridge 'br' and of the
+ * bridges behind its patch ports other than 'via', keyed by 'key' (the
+ * patch port of the policy's bridge they are reached through).  Returns
+ * true if an uplink among them bridges a LAN that may serve 'f'. */
+static bool
+dhcp_servers_behind(struct pctx *c, const struct dhcp_family *f,
+                    const char *next, const struct topo_bridge *br,
+                    const struct topo_port *via, const struct topo_port *key)
+{
+    bool lan = false;
+
+    for (size_t i = 0; i < br->n_ports; i++) {
+        const struct topo_port *p = br->ports[i];
+
+        if (p->role == TOPO_HOST) {
+            dhcp_server_flows(c, f, next, p, key);
+        } else if (p->role == TOPO_UPLINK) {
+            lan |= dhcp_lan_serves(c, f, p);
+        } else if (p->role == TOPO_PATCH && p != via && p->peer) {
+            lan |= dhcp_servers_behind(c, f, next, p->peer->bridge, p->peer,
+                                       key);
+        }
+    }
+    return lan;
+}
+
+/* Table 42: DHCP and DHCPv6 bypass the policy's rules: a client's request
+ * towards a server that may answer it (struct dhcp_family), and every
+ * answer.  The flows about a server are keyed by its host port, or by the
+ * uplink or patch port it is behind, and left out while that port is not
+ * on the switch. */
+static void
+dhcp_flows(struct pctx *c, const char *next)
+{
+    for (size_t i = 0; i < sizeof dhcp_families / sizeof *dhcp_families;
+         i++) {
+        const struct dhcp_family *f = &dhcp_families[i];
+
+        px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_ESTABLISHED, NULL,
+                next, "ct_state=+trk,%s,%s=%s,tp_src=%d,tp_dst=%d",
+                f->proto, f->family == AF_INET ? "nw_dst" : "ipv6_dst",
+                f->all_servers, f->client, f->server);
+        px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_ESTABLISHED, NULL,
+                next, "ct_state=+trk,%s,tp_src=%d,tp_dst=%d", f->proto,
+                f->server, f->client);
+        for (size_t j = 0; j < c->n_ports; j++) {
+            const struct topo_port *p = c->ports[j];
+            bool lan = false;
+
+            if (!px_present(c, p) || !px_wanted(c, p)) {
+                continue;
+            }
+            if (p->role == TOPO_HOST) {
+                dhcp_server_flows(c, f, next, p, p);
+            } else if (p->role == TOPO_UPLINK) {
+                lan = dhcp_lan_serves(c, f, p);
+            } else if (p->role == TOPO_PATCH && p->peer) {
+                lan = dhcp_servers_behind(c, f, next, p->peer->bridge,
+                                          p->peer, p);
+            }
+            if (lan) {
+                /* Below the flows above: they overlap. */
+                px_flow(c, PIPE_T_POLICY, 39000, PIPE_K_POLICY_ESTABLISHED,
+                        p, next, "ct_state=+trk,%s,tp_src=%d,tp_dst=%d",
+                        f->proto, f->client, f->server);
+            }
+        }
+    }
+}
+
 static void
 policy(struct pctx *c)
 {
@@ -236,14 +368,7 @@ policy(struct pctx *c)
         px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_ESTABLISHED, NULL,
                 next, "ct_state=+trk,icmp6,icmp_type=%d", icmp6_types[i]);
     }
-    px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_ESTABLISHED, NULL, next,
-            "ct_state=+trk,udp,tp_src=68,tp_dst=67");
-    px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_ESTABLISHED, NULL, next,
-            "ct_state=+trk,udp,tp_src=67,tp_dst=68");
-    px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_ESTABLISHED, NULL, next,
-            "ct_state=+trk,udp6,tp_src=546,tp_dst=547");
-    px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_ESTABLISHED, NULL, next,
-            "ct_state=+trk,udp6,tp_src=547,tp_dst=546");
+    dhcp_flows(c, next);
     /* DNS to a host port that serves it. */
     for (size_t i = 0; i < c->n_ports; i++) {
         const struct topo_port *p = c->ports[i];

@@ -7,11 +7,12 @@ PYTHON3=${PYTHON3:-python3}
 
 # trace_actions BRIDGE FLOW
 #   Prints the "Datapath actions:" verdict of ofproto/trace for FLOW,
-#   with datapath port numbers replaced by port names.
+#   with datapath port numbers replaced by port names; after a
+#   recirculation (conntrack), those of every pass, in order.
 trace_actions() {
     _tf=$(mktemp)
     ovs-appctl ofproto/trace "$1" "$2" > "$_tf" 2>&1
-    _acts=$(sed -n 's/^Datapath actions: //p' "$_tf")
+    _acts=$(sed -n 's/^Datapath actions: //p' "$_tf" | paste -sd, -)
     if [ -z "$_acts" ]; then
         cat "$_tf" >&2
         rm -f "$_tf"

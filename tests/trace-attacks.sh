@@ -51,7 +51,10 @@ else:
     print("drop:" + dropped_by if dropped_by else "drop")' "$sc_dir/ir.json"
 }
 
-# expect NAME BRIDGE FLOW WANT: WANT as verdict() prints it.
+# expect NAME BRIDGE FLOW WANT: WANT as verdict() prints it.  A frame
+# that crosses the patch into virbr4 meets its policy's conntrack there:
+# virbr6's outputs come in the first pass, virbr4's after the
+# recirculation.
 expect() {
     local name=$1 br=$2 flow=$3 want=$4 got
     got=$(trace_actions "$br" "$flow" | verdict) || got="ERROR"
@@ -124,7 +127,7 @@ DAD="icmp6,ipv6_src=::,nw_ttl=255,icmpv6_type=135,icmpv6_code=0"
 expect "DAD NS for a neighbour's address (its DAD would fail)" virbr6 \
     "$I63,dl_dst=33:33:ff:00:00:14,$DAD,ipv6_dst=ff02::1:ff00:14,nd_target=2001:db8:6::14" drop:ipv6-source-guard
 expect "  twin: DAD NS for its own address" virbr6 \
-    "$I63,dl_dst=33:33:ff:00:00:13,$DAD,ipv6_dst=ff02::1:ff00:13,nd_target=2001:db8:6::13" eth0,vk42,vmh1,vk64,mon0,vk65
+    "$I63,dl_dst=33:33:ff:00:00:13,$DAD,ipv6_dst=ff02::1:ff00:13,nd_target=2001:db8:6::13" vk64,mon0,vk65,eth0,vk42,vmh1
 LNA="icmp6,ipv6_src=fe80::bad,ipv6_dst=ff02::1,nw_ttl=255,icmpv6_type=136,icmpv6_code=0,nd_tll=$LAN"
 expect "LAN host's NA for the host port's link-local address (override)" virbr4 \
     "in_port=eth0,dl_src=$LAN,dl_dst=33:33:00:00:00:01,$LNA,nd_target=fe80::5054:ff:fe00:1" drop:border-ingress
@@ -154,7 +157,7 @@ expect "DHCP offer from a guest's other source port" virbr4 \
 expect "  twin: DHCP offer from the host port" virbr4 \
     "in_port=vmh1,dl_src=$MH1,dl_dst=$M42,udp,nw_src=192.0.2.1,nw_dst=192.0.2.12,udp_src=67,udp_dst=68" vk42
 expect "  twin: DHCP discover from 0.0.0.0 (dhcp: true) crosses the patch" virbr6 \
-    "in_port=vk64,dl_src=$M64,dl_dst=$BC,udp,nw_src=0.0.0.0,nw_dst=255.255.255.255,udp_src=68,udp_dst=67" eth0,vk42,vmh1,vk63,mon0,vk65
+    "in_port=vk64,dl_src=$M64,dl_dst=$BC,udp,nw_src=0.0.0.0,nw_dst=255.255.255.255,udp_src=68,udp_dst=67" vk63,mon0,vk65,eth0,vk42,vmh1
 expect "DHCP discover from 0.0.0.0 without dhcp: true" virbr6 \
     "$I63,dl_dst=$BC,udp,nw_src=0.0.0.0,nw_dst=255.255.255.255,udp_src=68,udp_dst=67" drop:ipv4-source-guard
 
@@ -298,6 +301,28 @@ expect "DHCP offer entering through a patch with no server behind" virbr4 \
     "in_port=vethb1,dl_src=$M63,dl_dst=$M42,udp,nw_src=192.0.2.13,nw_dst=192.0.2.12,udp_src=67,udp_dst=68" drop:dhcp-server-guard
 expect "  twin: the host's DHCP offer enters through the patch behind which it is" virbr6 \
     "in_port=vethb2,dl_src=$MH1,dl_dst=$M64,udp,nw_src=192.0.2.1,nw_dst=192.0.2.14,udp_src=67,udp_dst=68" vk64
+
+# 16. DHCP past the policy: virbr4's policy denies vk42 UDP to ports 67
+# and 547, but DHCP requests bypass the rules towards a server that may
+# answer them: broadcast and ff02::1:2, the host port that serves DHCP,
+# the LAN that may serve DHCPv6 (the uplink lists it).  Towards anything
+# else a client port of 68 is no way round the policy.
+D4="in_port=vk42,dl_src=$M42,udp,nw_src=192.0.2.12,udp_src=68,udp_dst=67"
+D6="in_port=vk42,dl_src=$M42,udp6,ipv6_src=fe80::5054:ff:feaa:42,udp_src=546,udp_dst=547"
+expect "DHCP client port to a LAN address the policy denies" virbr4 \
+    "$D4,dl_dst=$LAN,nw_dst=198.51.100.7" drop:policy-deny
+expect "DHCP client port to a guest's address the policy denies" virbr4 \
+    "$D4,dl_dst=$M63,nw_dst=192.0.2.13" drop:policy-deny
+expect "  twin: DHCP request to the host port's server" virbr4 \
+    "$D4,dl_dst=$MH1,nw_dst=192.0.2.1" vmh1
+expect "  twin: DHCP request broadcast" virbr4 \
+    "$D4,dl_dst=$BC,nw_dst=255.255.255.255" eth0,vk63,vk64,mon0,vk65,vmh1
+expect "  twin: the denied port from another source port" virbr4 \
+    "in_port=vk42,dl_src=$M42,dl_dst=$MH1,udp,nw_src=192.0.2.12,nw_dst=192.0.2.1,udp_src=1067,udp_dst=67" drop:policy-deny
+expect "  twin: DHCPv6 request to ff02::1:2" virbr4 \
+    "$D6,dl_dst=33:33:00:01:00:02,ipv6_dst=ff02::1:2" eth0,vk63,vk64,mon0,vk65,vmh1
+expect "  twin: DHCPv6 request to a LAN server (the uplink lists dhcpv6)" virbr4 \
+    "$D6,dl_dst=$LAN,ipv6_dst=$LL_LAN" eth0
 
 # The suite can fail: with an ARP guard that forgets to pin the sender
 # address (vk63's allow flow matching any arp_spa), the first attack above

@@ -423,6 +423,79 @@ test_pipeline_flows(void)
     topo_destroy(t);
 }
 
+/* A's policy lets DHCP requests past its rules only towards a server:
+ * broadcast and ff02::1:2, A's host port ha (DHCPv6), B's host port h
+ * (DHCPv4) behind the patch, and anywhere when the LAN behind B's uplink
+ * may serve ('up_keys': the uplink's keys after its role). */
+static void
+check_dhcp_policy(const char *up_keys, bool lan)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "{ \"version\": 1, \"bridges\": {"
+             " \"A\": { \"subnets\": [\"192.0.2.0/25\", \"2001:db8::/64\"],"
+             "   \"policy\": { \"default\": \"deny\" },"
+             "   \"ports\": {"
+             "     \"a1\": { \"role\": \"guest\", \"mac\": \"52:54:00:00:00:a1\","
+             "               \"ipv4\": [\"192.0.2.11\"], \"dhcp\": true },"
+             "     \"ha\": { \"role\": \"host\", \"mac\": \"52:54:00:00:00:02\","
+             "               \"ipv6\": [\"2001:db8::2\"],"
+             "               \"services\": [\"dhcpv6\"] },"
+             "     \"pa\": { \"role\": \"patch\", \"peer\": \"B/pb\" } } },"
+             " \"B\": { \"subnets\": [\"192.0.2.0/25\"],"
+             "   \"ports\": {"
+             "     \"h\": { \"role\": \"host\", \"mac\": \"52:54:00:00:00:01\","
+             "              \"ipv4\": [\"192.0.2.1\"], \"services\": [\"dhcp\"] },"
+             "     \"pb\": { \"role\": \"patch\", \"peer\": \"A/pa\" },"
+             "     \"up\": { \"role\": \"uplink\"%s } } } } }", up_keys);
+    struct topo *t = load(text);
+    struct model *m = model_build(t);
+    struct pipe_bridge *a = pipe_build(m, topo_find_bridge(t, "A"), NULL);
+    const struct topo_port *pa = port(t, "A", "pa");
+    const struct topo_port *ha = port(t, "A", "ha");
+    const struct pipe_flow *f;
+
+    f = find(a, PIPE_T_POLICY, "ct_state=+trk,udp,nw_dst=255.255.255.255,"
+             "tp_src=68,tp_dst=67", "resubmit(,43)");
+    CU_ASSERT(f && !f->port && f->priority == 40000);
+    f = find(a, PIPE_T_POLICY, "ct_state=+trk,udp,nw_dst=192.0.2.1,"
+             "tp_src=68,tp_dst=67", "resubmit(,43)");
+    CU_ASSERT(f && f->port == pa);
+    f = find(a, PIPE_T_POLICY, "ct_state=+trk,udp6,ipv6_dst=ff02::1:2,"
+             "tp_src=546,tp_dst=547", "resubmit(,43)");
+    CU_ASSERT(f && !f->port);
+    f = find(a, PIPE_T_POLICY, "ct_state=+trk,udp6,ipv6_dst=2001:db8::2,"
+             "tp_src=546,tp_dst=547", "resubmit(,43)");
+    CU_ASSERT(f && f->port == ha);
+    f = find(a, PIPE_T_POLICY, "ct_state=+trk,udp6,"
+             "ipv6_dst=fe80::5054:ff:fe00:2,tp_src=546,tp_dst=547",
+             "resubmit(,43)");
+    CU_ASSERT(f && f->port == ha);
+    /* Nothing lets a request to any other address past the rules, unless
+     * a LAN that may serve lies behind the patch. */
+    f = find(a, PIPE_T_POLICY, "ct_state=+trk,udp,tp_src=68,tp_dst=67",
+             NULL);
+    CU_ASSERT(lan ? f && f->port == pa && f->priority == 39000 : !f);
+    f = find(a, PIPE_T_POLICY, "ct_state=+trk,udp6,tp_src=546,tp_dst=547",
+             NULL);
+    CU_ASSERT(lan ? f && f->port == pa && f->priority == 39000 : !f);
+    /* The answers pass (the server guards scope them). */
+    CU_ASSERT(find(a, PIPE_T_POLICY, "ct_state=+trk,udp,tp_src=67,tp_dst=68",
+                   "resubmit(,43)") != NULL);
+    CU_ASSERT(find(a, PIPE_T_POLICY, "ct_state=+trk,udp6,tp_src=547,"
+                   "tp_dst=546", "resubmit(,43)") != NULL);
+    pipe_bridge_destroy(a);
+    model_destroy(m);
+    topo_destroy(t);
+}
+
+static void
+test_dhcp_policy(void)
+{
+    check_dhcp_policy(", \"services\": []", false);
+    check_dhcp_policy("", true);
+}
+
 static unsigned int
 only_a1(const struct topo_port *p, void *aux)
 {
@@ -492,6 +565,8 @@ test_pipeline_register(void)
                 test_outside_announce_nat);
     CU_add_test(s, "port range decomposition is exact", test_port_masks);
     CU_add_test(s, "pipeline flows", test_pipeline_flows);
+    CU_add_test(s, "DHCP requests pass the policy only towards a server",
+                test_dhcp_policy);
     CU_add_test(s, "ports not on the switch are left out", test_only_bound);
     CU_add_test(s, "output is deterministic", test_deterministic);
 }
