@@ -6,8 +6,9 @@
 # them, however they try; DHCP (dnsmasq in the host port's namespace) and
 # DNS to the host port work; a port forward reaches g1's service; an
 # unsolicited inbound connection does not arrive; a policy deny holds
-# while its allow twin works; drops reach the controller with the rule's
-# cookie, and the meter holds a flood to its rate.
+# while its allow twin works, also against the DHCP client port; drops
+# reach the controller with the rule's cookie, and the meter holds a
+# flood to its rate.
 . "$(dirname "$0")/../../tests/scenario-lib.sh"
 scenario_begin nat-lan-block "$(dirname "$0")/topology.json"
 
@@ -119,6 +120,16 @@ sleep 0.5
 kill %?8080 %?9000 2>/dev/null; wait
 blocked "policy deny (g2 -> tcp 8080)" grep -q deny "$sc_dir/p8080.out"
 legit "policy allow twin (g2 -> tcp 9000)" grep -q allow "$sc_dir/p9000.out"
+# g2 may not send UDP to port 67 there either, and the DHCP client
+# source port is no way round the rule: DHCP passes the policy only
+# towards a server that may answer (here the host port).
+udp67() {
+    lx g2 /usr/bin/python3 -c "from scapy.all import *; send(IP(dst='203.0.113.10') / UDP(sport=68, dport=$1) / b'renew', count=3, inter=0.2, verbose=False)"
+}
+zero_at "g2 from UDP port 68 to the internet host's port 67 (policy deny)" \
+    inet-up0 eth0 "udp and dst port 67" -- udp67 67
+seen_at "twin: g2 from UDP port 68 to the internet host's port 6700" \
+    inet-up0 eth0 "udp and dst port 6700" -- udp67 6700
 
 # Drop logging: a spoofed source reaches the controller with the rule's
 # cookie; a flood is held to the meter's rate (5 pps, topology).
