@@ -75,12 +75,13 @@ is_bridged_uplink(const struct topo_port *p)
  * through its patch ports other than 'via' to 'a'; sets '*outside' if an
  * uplink is among them, '*lan' if a bridged one (is_bridged_uplink()) is;
  * adds to '*services' what their host ports and
- * uplinks may serve ('host_only': 'br' is in a host-only component, whose
- * uplinks let nothing in). */
+ * uplinks may serve, to '*lan_services' what the bridged uplinks may
+ * ('host_only': 'br' is in a host-only component, whose uplinks let
+ * nothing in). */
 static void
 collect_behind(const struct topo_bridge *br, const struct topo_port *via,
                bool host_only, struct model_addrs *a, bool *outside,
-               bool *lan, unsigned int *services)
+               bool *lan, unsigned int *services, unsigned int *lan_services)
 {
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct topo_port *p = br->ports[i];
@@ -92,9 +93,11 @@ collect_behind(const struct topo_bridge *br, const struct topo_port *via,
             *outside = true;
             *lan |= is_bridged_uplink(p);
             *services |= host_only ? 0 : p->services;
+            *lan_services |= (host_only || !is_bridged_uplink(p)
+                              ? 0 : p->services);
         } else if (p->role == TOPO_PATCH && p != via && p->peer) {
             collect_behind(p->peer->bridge, p->peer, host_only, a, outside,
-                           lan, services);
+                           lan, services, lan_services);
         }
     }
 }
@@ -166,7 +169,7 @@ model_build(const struct topo *t)
         for (size_t j = 0; j < br->n_ports; j++) {
             const struct topo_port *p = br->ports[j];
             struct model_border *b = &mb->borders[j];
-            unsigned int near_services = 0;
+            unsigned int near_services = 0, near_lan_services = 0;
             bool dummy = false;
 
             if (!topo_port_is_border(p)) {
@@ -177,16 +180,17 @@ model_build(const struct topo *t)
                 b->outside = true;
                 b->services = mb->host_only ? 0 : p->services;
                 b->lan = !mb->host_only && is_bridged_uplink(p);
+                b->lan_services = b->lan ? p->services : 0;
             } else if (p->peer) {
                 collect_behind(p->peer->bridge, p->peer, mb->host_only,
                                &b->behind, &b->outside, &b->lan,
-                               &b->services);
+                               &b->services, &b->lan_services);
                 b->lan &= !mb->host_only;
             }
             /* The near side: this bridge and everything reached from it
              * through its other patch ports. */
             collect_behind(br, p, mb->host_only, &b->near, &dummy, &dummy,
-                           &near_services);
+                           &near_services, &near_lan_services);
             model_addrs_finish(&b->behind);
             model_addrs_finish(&b->near);
             if (b->outside) {

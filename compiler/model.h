@@ -54,6 +54,9 @@ struct model_border {
                                  * host ports' services, and the uplinks'
                                  * (those of a host-only component let
                                  * nothing in and add none). */
+    unsigned int lan_services;  /* The part of 'services' the bridged
+                                 * uplinks behind grant ('lan'): servers
+                                 * whose addresses are not known. */
     struct model_addrs near;    /* Pinned addresses of the rest of the
                                  * component (this side). */
 };

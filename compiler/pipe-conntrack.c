@@ -223,17 +223,6 @@ static const struct dhcp_family dhcp_families[] = {
     { AF_INET6, "udp6", 546, 547, "ff02::1:2", TOPO_SVC_DHCPV6 },
 };
 
-/* Whether uplink 'p' bridges a LAN that may serve family 'f'. */
-static bool
-dhcp_lan_serves(const struct pctx *c, const struct dhcp_family *f,
-                const struct topo_port *p)
-{
-    const struct topo_nat *nat = p->bridge->nat;
-
-    return ((p->services & f->service) && !c->mb->host_only
-            && !(nat && nat->uplink == p));
-}
-
 /* If host port 'p' serves family 'f': the flows letting requests reach
  * its addresses, keyed by port 'key'. */
 static void
@@ -263,28 +252,21 @@ dhcp_server_flows(struct pctx *c, const struct dhcp_family *f,
 
 /* dhcp_server_flows() for the host ports of bridge 'br' and of the
  * bridges behind its patch ports other than 'via', keyed by 'key' (the
- * patch port of the policy's bridge they are reached through).  Returns
- * true if an uplink among them bridges a LAN that may serve 'f'. */
-static bool
+ * patch port of the policy's bridge they are reached through). */
+static void
 dhcp_servers_behind(struct pctx *c, const struct dhcp_family *f,
                     const char *next, const struct topo_bridge *br,
                     const struct topo_port *via, const struct topo_port *key)
 {
-    bool lan = false;
-
     for (size_t i = 0; i < br->n_ports; i++) {
         const struct topo_port *p = br->ports[i];
 
         if (p->role == TOPO_HOST) {
             dhcp_server_flows(c, f, next, p, key);
-        } else if (p->role == TOPO_UPLINK) {
-            lan |= dhcp_lan_serves(c, f, p);
         } else if (p->role == TOPO_PATCH && p != via && p->peer) {
-            lan |= dhcp_servers_behind(c, f, next, p->peer->bridge, p->peer,
-                                       key);
+            dhcp_servers_behind(c, f, next, p->peer->bridge, p->peer, key);
         }
     }
-    return lan;
 }
 
 /* Table 42: DHCP and DHCPv6 bypass the policy's rules: a client's request
@@ -308,20 +290,17 @@ dhcp_flows(struct pctx *c, const char *next)
                 f->server, f->client);
         for (size_t j = 0; j < c->n_ports; j++) {
             const struct topo_port *p = c->ports[j];
-            bool lan = false;
+            const struct model_border *b = model_border(c->m, p);
 
             if (!px_present(c, p) || !px_wanted(c, p)) {
                 continue;
             }
             if (p->role == TOPO_HOST) {
                 dhcp_server_flows(c, f, next, p, p);
-            } else if (p->role == TOPO_UPLINK) {
-                lan = dhcp_lan_serves(c, f, p);
             } else if (p->role == TOPO_PATCH && p->peer) {
-                lan = dhcp_servers_behind(c, f, next, p->peer->bridge,
-                                          p->peer, p);
+                dhcp_servers_behind(c, f, next, p->peer->bridge, p->peer, p);
             }
-            if (lan) {
+            if (b && (b->lan_services & f->service)) {
                 /* Below the flows above: they overlap. */
                 px_flow(c, PIPE_T_POLICY, 39000, PIPE_K_POLICY_ESTABLISHED,
                         p, next, "ct_state=+trk,%s,tp_src=%d,tp_dst=%d",

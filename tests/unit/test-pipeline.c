@@ -308,6 +308,14 @@ test_border_services(void)
     CU_ASSERT_EQUAL(model_border(m2, port(t2, "A", "pa"))->services,
                     TOPO_SVC_ALL);
     CU_ASSERT_EQUAL(model_border(m2, port(t2, "C", "upc"))->services, 0);
+    /* What the bridged uplinks behind grant, without the host ports'. */
+    CU_ASSERT_EQUAL(model_border(m, port(t, "X", "ux"))->lan_services,
+                    TOPO_SVC_DHCPV6);
+    CU_ASSERT_EQUAL(model_border(m, port(t, "Y", "py"))->lan_services,
+                    TOPO_SVC_DHCPV6);
+    CU_ASSERT_EQUAL(model_border(m2, port(t2, "A", "pa"))->lan_services,
+                    TOPO_SVC_ALL);
+    CU_ASSERT_EQUAL(model_border(m2, port(t2, "C", "upc"))->lan_services, 0);
 
     f = find(x, PIPE_T_BORDER_L3, "in_port=ux,udp,tp_dst=68", "controller(");
     CU_ASSERT(f && f->kind == PIPE_K_DHCP_SERVER_GUARD && f->drop
