@@ -240,7 +240,7 @@ dhcp_server_flows(struct pctx *c, const struct dhcp_family *f,
         for (size_t i = 0; i < sets[s]->n; i++) {
             const struct prefix *a = &sets[s]->p[i];
             if (a->family == f->family) {
-                px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_ESTABLISHED,
+                px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_INFRA,
                         key, next,
                         "ct_state=+trk,%s,%s=%s,tp_src=%d,tp_dst=%d",
                         f->proto, px_dst(a), px_addr(a, buf), f->client,
@@ -281,11 +281,11 @@ dhcp_flows(struct pctx *c, const char *next)
          i++) {
         const struct dhcp_family *f = &dhcp_families[i];
 
-        px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_ESTABLISHED, NULL,
+        px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_INFRA, NULL,
                 next, "ct_state=+trk,%s,%s=%s,tp_src=%d,tp_dst=%d",
                 f->proto, f->family == AF_INET ? "nw_dst" : "ipv6_dst",
                 f->all_servers, f->client, f->server);
-        px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_ESTABLISHED, NULL,
+        px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_INFRA, NULL,
                 next, "ct_state=+trk,%s,tp_src=%d,tp_dst=%d", f->proto,
                 f->server, f->client);
         for (size_t j = 0; j < c->n_ports; j++) {
@@ -302,7 +302,7 @@ dhcp_flows(struct pctx *c, const char *next)
             }
             if (b && (b->lan_services & f->service)) {
                 /* Below the flows above: they overlap. */
-                px_flow(c, PIPE_T_POLICY, 39000, PIPE_K_POLICY_ESTABLISHED,
+                px_flow(c, PIPE_T_POLICY, 39000, PIPE_K_POLICY_INFRA,
                         p, next, "ct_state=+trk,%s,tp_src=%d,tp_dst=%d",
                         f->proto, f->client, f->server);
             }
@@ -344,7 +344,7 @@ policy(struct pctx *c)
     static const int icmp6_types[] = { 130, 131, 132, 133, 134, 135, 136,
                                        137, 143 };
     for (size_t i = 0; i < sizeof icmp6_types / sizeof *icmp6_types; i++) {
-        px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_ESTABLISHED, NULL,
+        px_flow(c, PIPE_T_POLICY, 40000, PIPE_K_POLICY_INFRA, NULL,
                 next, "ct_state=+trk,icmp6,icmp_type=%d", icmp6_types[i]);
     }
     dhcp_flows(c, next);

@@ -201,7 +201,11 @@ enum pipe_table {
     PIPE_KIND(OUTSIDE_ANNOUNCE, "outside-announce", false,                 \
               "gratuitous ARP from the outside for an address of the "    \
               "bridge's subnets (sender and target compared a nibble at " \
-              "a time): reaches every port")
+              "a time): reaches every port")                               \
+    PIPE_KIND(POLICY_INFRA, "policy-infrastructure", false,                \
+              "neighbor discovery, MLD, or DHCP between a client and a "   \
+              "server that may answer it: not subject to the policy's "    \
+              "rules")
 
 enum pipe_kind {
 #define PIPE_KIND(ENUM, SLUG, DROP, DESC) PIPE_K_##ENUM,

@@ -469,6 +469,14 @@ check_dhcp_policy(const char *up_keys, bool lan)
     f = find(a, PIPE_T_POLICY, "ct_state=+trk,udp,nw_dst=192.0.2.1,"
              "tp_src=68,tp_dst=67", "resubmit(,43)");
     CU_ASSERT(f && f->port == pa);
+    /* Their kind is their own, not an established connection's. */
+    CU_ASSERT(f && f->kind == PIPE_K_POLICY_INFRA
+              && pipe_cookie_kind(f->cookie) == PIPE_K_POLICY_INFRA);
+    f = find(a, PIPE_T_POLICY, "ct_state=+trk,icmp6,icmp_type=135",
+             "resubmit(,43)");
+    CU_ASSERT(f && f->kind == PIPE_K_POLICY_INFRA);
+    f = find(a, PIPE_T_POLICY, "ct_state=+est+trk", "resubmit(,43)");
+    CU_ASSERT(f && f->kind == PIPE_K_POLICY_ESTABLISHED);
     f = find(a, PIPE_T_POLICY, "ct_state=+trk,udp6,ipv6_dst=ff02::1:2,"
              "tp_src=546,tp_dst=547", "resubmit(,43)");
     CU_ASSERT(f && !f->port);
