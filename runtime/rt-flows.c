@@ -30,17 +30,41 @@
 
 VLOG_DEFINE_THIS_MODULE(rt_flows);
 
-/* One flow. */
+/* One flow.
+ *
+ * A flow of the desired table that is sent to the switch becomes the
+ * installed table's flow itself, not a copy: what a flow is (table,
+ * priority, cookie, match, actions) never changes once built, and a copy
+ * of every flow was a third of a first load's CPU, most of it the
+ * kernel's faulting in the copies' fresh memory.  So a flow has a node
+ * for each kind of table, and 'holders' says which of the two hold it:
+ * HELD_DESIRED while it is the desired table's (in it, in the reuse index
+ * of a build, or in a delta's 'removed'), HELD_INSTALLED while it is in
+ * the installed table.  The last to let go frees it (flow_release()).
+ * The read-back thread clears the installed table while the build
+ * thread may let go of desired flows, so 'holders' changes atomically;
+ * otherwise each table's thread touches its own node only. */
+enum {
+    HELD_DESIRED = 1 << 0,
+    HELD_INSTALLED = 1 << 1,
+};
+
 struct rt_flow {
-    struct hmap_node node;      /* In rt_table.flows. */
+    struct hmap_node node;      /* In a desired table's 'flows'. */
+    struct hmap_node inst_node; /* In an installed table's 'flows'. */
     struct hmap_node text_node; /* In the reuse index of rt_table_build. */
     struct ovs_list group_node; /* In a desired table's group, if any. */
     bool in_group;
-    ovs_u128 hash;              /* In a desired table: of the ovs-ofctl
-                                 * line it was parsed from (128 bits, so
-                                 * equal hashes are equal lines); in an
-                                 * installed table: of what it means on
-                                 * the wire (see wire_hash()). */
+    bool has_wire;              /* 'wire' is set. */
+    uint8_t holders;            /* HELD_*; atomic. */
+    ovs_u128 hash;              /* Of the ovs-ofctl line a desired flow
+                                 * was parsed from (128 bits, so equal
+                                 * hashes are equal lines); zero for a
+                                 * flow read back. */
+    ovs_u128 wire;              /* Of what it means on the wire (see
+                                 * wire_hash()), once in an installed
+                                 * table. */
+    uint32_t key_hash;          /* key_hash() of the next three. */
     uint8_t table;
     uint16_t priority;
     struct minimatch match;     /* Owned. */
@@ -120,12 +144,50 @@ rt_digest_add_stats(ovs_u128 *digest, const struct ofputil_flow_stats *fs)
     digest_add(digest, &h, 1);
 }
 
+/* The holder bit of table 't'. */
+static uint8_t
+held_by(const struct rt_table *t)
+{
+    return t->installed ? HELD_INSTALLED : HELD_DESIRED;
+}
+
+/* Flow 'f''s node in table 't'. */
+static struct hmap_node *
+table_node(const struct rt_table *t, struct rt_flow *f)
+{
+    return t->installed ? &f->inst_node : &f->node;
+}
+
+/* The flow whose node in table 't' is 'n'. */
+static struct rt_flow *
+node_flow(const struct rt_table *t, const struct hmap_node *n)
+{
+    return (t->installed
+            ? CONTAINER_OF(n, struct rt_flow, inst_node)
+            : CONTAINER_OF(n, struct rt_flow, node));
+}
+
+/* Iterates FLOW over table T, of either kind (not safe to remove). */
+#define TABLE_FOR_EACH(FLOW, T)                                          \
+    for (struct hmap_node *n_ = hmap_first(&(T)->flows);                \
+         n_ && ((FLOW) = node_flow(T, n_), true);                       \
+         n_ = hmap_next(&(T)->flows, n_))
+
+/* The hash that 'f' adds to the digests of table 't'. */
+static const ovs_u128 *
+digest_hash(const struct rt_table *t, const struct rt_flow *f)
+{
+    return t->installed ? &f->wire : &f->hash;
+}
+
 static struct rt_flow *
 table_find(const struct rt_table *t, const struct rt_flow *key)
 {
-    struct rt_flow *f;
+    for (struct hmap_node *n = hmap_first_with_hash(&t->flows,
+                                                     key->key_hash); n;
+         n = hmap_next_with_hash(n)) {
+        struct rt_flow *f = node_flow(t, n);
 
-    HMAP_FOR_EACH_WITH_HASH (f, node, key->node.hash, &t->flows) {
         if (f->table == key->table && f->priority == key->priority
             && minimatch_equal(&f->match, &key->match)) {
             return f;
@@ -135,57 +197,72 @@ table_find(const struct rt_table *t, const struct rt_flow *key)
 }
 
 static void
-flow_destroy(struct rt_flow *f)
+flow_free(struct rt_flow *f)
 {
     minimatch_destroy(&f->match);
     free(f->ofpacts);
     free(f);
 }
 
-/* Inserts 'f' (taking ownership) unless an equal key is present; returns
- * false (and frees 'f') then. */
+/* 'f' is no longer held by the tables of 'bits' (HELD_*); frees it if no
+ * table holds it any more. */
+static void
+flow_release(struct rt_flow *f, uint8_t bits)
+{
+    uint8_t old = __atomic_fetch_and(&f->holders, (uint8_t) ~bits,
+                                     __ATOMIC_ACQ_REL);
+    if (!(old & ~bits)) {
+        flow_free(f);
+    }
+}
+
+/* Inserts 'f' into 't' (which then holds it) unless an equal key is
+ * present; returns false then, and 't' lets go of 'f' (freed if no other
+ * table holds it). */
 static bool
 table_insert(struct rt_table *t, struct rt_flow *f)
 {
-    f->node.hash = key_hash(f->table, f->priority, &f->match);
+    __atomic_fetch_or(&f->holders, held_by(t), __ATOMIC_ACQ_REL);
     if (table_find(t, f)) {
-        flow_destroy(f);
+        flow_release(f, held_by(t));
         return false;
     }
-    hmap_insert(&t->flows, &f->node, f->node.hash);
+    hmap_insert(&t->flows, table_node(t, f), f->key_hash);
     t->n_in_table[f->table]++;
-    if (t->installed) {
-        f->hash = wire_hash(f);
+    if (t->installed && !f->has_wire) {
+        f->wire = wire_hash(f);
+        f->has_wire = true;
     }
-    digest_add(&t->digest, &f->hash, 1);
+    digest_add(&t->digest, digest_hash(t, f), 1);
     if (t->slices) {
         unsigned int s = pipe_cookie_port(f->cookie) & (RT_SLICES - 1);
-        digest_add(&t->slices->digest[f->table][s], &f->hash, 1);
+        digest_add(&t->slices->digest[f->table][s], &f->wire, 1);
         t->slices->n[f->table][s]++;
     }
     return true;
 }
 
-/* Takes 'f' out of 't''s index and digests (not out of its group). */
+/* Takes 'f' out of 't''s index and digests (not out of its group); 't'
+ * still holds it. */
 static void
 table_unindex(struct rt_table *t, struct rt_flow *f)
 {
-    hmap_remove(&t->flows, &f->node);
+    hmap_remove(&t->flows, table_node(t, f));
     t->n_in_table[f->table]--;
-    digest_add(&t->digest, &f->hash, -1);
+    digest_add(&t->digest, digest_hash(t, f), -1);
     if (t->slices) {
         unsigned int s = pipe_cookie_port(f->cookie) & (RT_SLICES - 1);
-        digest_add(&t->slices->digest[f->table][s], &f->hash, -1);
+        digest_add(&t->slices->digest[f->table][s], &f->wire, -1);
         t->slices->n[f->table][s]--;
     }
 }
 
-/* Takes 'f' out of table 't' and its group (not freed). */
+/* Takes 'f' out of table 't' and its group ('t' still holds it). */
 static void
 table_remove(struct rt_table *t, struct rt_flow *f)
 {
     table_unindex(t, f);
-    if (f->in_group) {
+    if (!t->installed && f->in_group) {
         ovs_list_remove(&f->group_node);
         f->in_group = false;
     }
@@ -203,11 +280,13 @@ rt_table_init(struct rt_table *t, bool installed)
 void
 rt_table_clear(struct rt_table *t)
 {
-    struct rt_flow *f;
+    struct hmap_node *n, *next;
 
-    HMAP_FOR_EACH_POP (f, node, &t->flows) {
-        flow_destroy(f);
+    for (n = hmap_first(&t->flows); n; n = next) {
+        next = hmap_next(&t->flows, n);
+        flow_release(node_flow(t, n), held_by(t));
     }
+    hmap_clear(&t->flows);
     free(t->groups);
     t->groups = NULL;
     t->n_groups = 0;
@@ -228,7 +307,7 @@ void
 rt_delta_destroy(struct rt_delta *d)
 {
     for (size_t i = 0; i < d->n_removed; i++) {
-        flow_destroy(d->removed[i]);
+        flow_release(d->removed[i], HELD_DESIRED);
     }
     free(d->removed);
     free(d->added);
@@ -432,6 +511,7 @@ rt_table_build(struct rt_table *out, const struct model *m,
                 error = msg;
                 break;
             }
+            f->key_hash = key_hash(f->table, f->priority, &f->match);
         }
         if (!table_insert(out, f)) {
             VLOG_WARN("bridge %s: duplicate flow \"%s\" ignored", br->name,
@@ -501,6 +581,7 @@ rt_table_add_stats(struct rt_table *out, const struct ofputil_flow_stats *fs)
     f->table = fs->table_id;
     f->priority = fs->priority;
     minimatch_init(&f->match, &fs->match);
+    f->key_hash = key_hash(f->table, f->priority, &f->match);
     f->cookie = ntohll(fs->cookie);
     f->ofpacts = xmemdup(fs->ofpacts, fs->ofpacts_len);
     f->ofpacts_len = fs->ofpacts_len;
@@ -568,7 +649,7 @@ diff_flow(const struct rt_flow *d, const struct rt_flow *i,
         ovs_list_push_back(msgs, &encode(d, OFPFC_ADD)->list_node);
     } else if (!ofpacts_equal(i->ofpacts, i->ofpacts_len,
                               d->ofpacts, d->ofpacts_len)
-               && !ovs_u128_equals(wire_hash(d), i->hash)
+               && !ovs_u128_equals(wire_hash(d), i->wire)
                && !ofpacts_equal_stringwise(i->ofpacts, i->ofpacts_len,
                                             d->ofpacts, d->ofpacts_len)) {
         /* Bytewise first (a copy of our own flow); then on the wire,
@@ -635,7 +716,7 @@ rt_table_diff(const struct rt_table *desired,
     }
     /* Deletes last: nothing is unprotected in between, even without the
      * bundle's atomicity. */
-    HMAP_FOR_EACH (i, node, &installed->flows) {
+    TABLE_FOR_EACH (i, installed) {
         if (!table_find(desired, i)) {
             delta_add(&diff->deleted, &diff->n_deleted, &diff->cap_deleted,
                       i);
@@ -665,32 +746,21 @@ rt_table_diff_delta(const struct rt_table *desired,
     return n;
 }
 
-static struct rt_flow *
-flow_clone(const struct rt_flow *s)
-{
-    struct rt_flow *f = xzalloc(sizeof *f);
-
-    f->table = s->table;
-    f->priority = s->priority;
-    minimatch_clone(&f->match, &s->match);
-    f->cookie = s->cookie;
-    f->ofpacts = xmemdup(s->ofpacts, s->ofpacts_len);
-    f->ofpacts_len = s->ofpacts_len;
-    return f;
-}
-
-/* Puts a copy of desired flow 'd' into 'installed', in place of the flow
- * with its key, if any. */
+/* Puts desired flow 'd' itself into 'installed' (which then holds it
+ * too), in place of the flow with its key, if any. */
 static void
-install_copy(struct rt_table *installed, const struct rt_flow *d)
+install(struct rt_table *installed, struct rt_flow *d)
 {
     struct rt_flow *i = table_find(installed, d);
 
+    if (i == d) {
+        return;
+    }
     if (i) {
         table_remove(installed, i);
-        flow_destroy(i);
+        flow_release(i, HELD_INSTALLED);
     }
-    table_insert(installed, flow_clone(d));
+    table_insert(installed, d);
 }
 
 void
@@ -704,11 +774,11 @@ rt_table_apply_delta(struct rt_table *installed,
 
         if (!table_find(desired, r) && (i = table_find(installed, r))) {
             table_remove(installed, i);
-            flow_destroy(i);
+            flow_release(i, HELD_INSTALLED);
         }
     }
     for (size_t k = 0; k < delta->n_added; k++) {
-        install_copy(installed, delta->added[k]);
+        install(installed, delta->added[k]);
     }
 }
 
@@ -717,18 +787,18 @@ rt_table_apply_diff(struct rt_table *installed, const struct rt_diff *diff)
 {
     for (size_t k = 0; k < diff->n_deleted; k++) {
         table_remove(installed, diff->deleted[k]);
-        flow_destroy(diff->deleted[k]);
+        flow_release(diff->deleted[k], HELD_INSTALLED);
     }
     if (hmap_is_empty(&installed->flows)) {
         /* A first load: no flow to replace. */
         hmap_reserve(&installed->flows, diff->n_sent);
         for (size_t k = 0; k < diff->n_sent; k++) {
-            table_insert(installed, flow_clone(diff->sent[k]));
+            table_insert(installed, diff->sent[k]);
         }
         return;
     }
     for (size_t k = 0; k < diff->n_sent; k++) {
-        install_copy(installed, diff->sent[k]);
+        install(installed, diff->sent[k]);
     }
 }
 
@@ -745,7 +815,7 @@ rt_table_format(const struct rt_table *t, struct ds *out)
     const struct rt_flow *f;
     size_t n = 0;
 
-    HMAP_FOR_EACH (f, node, &t->flows) {
+    TABLE_FOR_EACH (f, t) {
         struct ofputil_flow_stats fs;
         struct ds s = DS_EMPTY_INITIALIZER;
 

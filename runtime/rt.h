@@ -207,7 +207,9 @@ int rt_parse_flow(struct rt_parser *p, const struct pipe_flow *pf,
  * groups its flows by what they are about: group i = the flows about the
  * port of index i, group n_ports = bridge-wide flows, group n_ports + 1
  * + k = the flood flow of chunk k (see pipe.h), so that an update
- * rebuilds only the groups the ports that changed are in. */
+ * rebuilds only the groups the ports that changed are in.  A flow sent
+ * to the switch is in the desired and the installed table at once (see
+ * struct rt_flow in rt-flows.c), freed when both let go of it. */
 struct rt_table {
     struct hmap flows;          /* Contains "struct rt_flow"s. */
     struct ovs_list *groups;    /* Owned; 'n_groups' lists of rt_flows. */
@@ -393,7 +395,8 @@ void rt_diff_all_sent(const struct rt_table *desired, struct rt_diff *diff);
 
 /* After the flow mods of rt_table_diff() were applied: brings
  * 'installed' to equal the desired table by applying 'diff' to it (the
- * flows sent are copied, the others stay as they are). */
+ * flows sent go in themselves, shared with the desired table, not
+ * copies; the others stay as they are). */
 void rt_table_apply_diff(struct rt_table *installed,
                          const struct rt_diff *diff);
 
@@ -406,7 +409,8 @@ size_t rt_table_diff_delta(const struct rt_table *desired,
                            struct ovs_list *msgs);
 
 /* After the flow mods of rt_table_diff_delta() were applied: brings
- * 'installed' to equal 'desired' by applying 'delta' to it. */
+ * 'installed' to equal 'desired' by applying 'delta' to it (the flows
+ * added go in themselves, shared with 'desired'). */
 void rt_table_apply_delta(struct rt_table *installed,
                           const struct rt_table *desired,
                           const struct rt_delta *delta);
