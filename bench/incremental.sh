@@ -10,7 +10,7 @@
 # ofport (ovs-flowd may read OVSDB late: its lag behind the probe is a
 # column of its own); the end is ovs-flowd's log line for the update's
 # bundle replied to (millisecond timestamps).  The floor under it: a
-# bare barrier that barrier-probe.py sends when it sees the ofport.  Uses run.sh's lab, vsctl, settle, ofctl_load, now,
+# bare barrier that barrier-probe.py sends when it sees the ofport.  Uses run.sh's lab, vsctl, settle, ofctl_load, now, fresh_page_us,
 # FLOWD and work.
 #
 # The ports are of run.sh's BENCH_PORT_TYPE (iface_opts).  With dummy
@@ -25,6 +25,8 @@
 inc=${BENCH_INC_PORTS:-100}
 echo
 echo "## Incremental (bridges holding N ports, $inc ports added one by one to br0, $port_type ports)"
+echo
+echo "First touch of fresh memory: $(fresh_page_us) us a 4 KiB page."
 echo
 echo "| ports held | bridges | flows held | initial sync s | ovs-ofctl --bundle add-flows s | ratio | ovs-ofctl's first load, on the fresh switch, s | ovs-flowd peak RSS MiB (bytes/flow) | latency p50 ms | p99 ms | max ms | ovs-flowd saw the ofport after the probe, p50 / max ms | of which building / the adds' round trip (to the barrier reply) / the commit's, p50 ms | a bare barrier sent by another client when the ofport appears, p50 / p99 ms | flow mods per update | ports rebuilt per update | one ovs-ofctl --bundle add-flow, ms | one round trip to ovs-vswitchd's idle main loop, ms | ovs-vswitchd CPU per port added, no controller, ms |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"

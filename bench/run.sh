@@ -76,6 +76,16 @@ settle() {
     done
 }
 flows_in() { cat "$1"/*.flows | grep -c '^table='; }
+# fresh_page_us: what the first touch of fresh memory costs on this
+# machine, microseconds a 4 KiB page (Python zero-fills 256 MiB).  Some
+# virtual machines back their memory lazily: on 2026-11-29 a page took
+# 11.5 us (3 s a GiB) against well under 1 us on bare metal, and a
+# process that builds a table of flows pays that for every page of it.
+fresh_page_us() {
+    /usr/bin/python3 -c 'import time
+t = time.perf_counter(); b = bytearray(1 << 28)
+print("%.1f" % ((time.perf_counter() - t) * 1e6 / 65536))'
+}
 ofctl_load() {      # ofctl_load DIR: seconds to load all bridges' flows
     local t0 t1 f
     for f in "$1"/*.flows; do
@@ -86,6 +96,9 @@ ofctl_load() {      # ofctl_load DIR: seconds to load all bridges' flows
             ovs-ofctl -O OpenFlow15 add-meter "$(basename "$m" .meters)" "$spec" 2>/dev/null
         done < "$m"
     done
+    # Deleting the flows leaves ovs-vswitchd freeing them for a while
+    # (its RCU thread); each timed load starts on an idle switch.
+    settle 30
     t0=$(now)
     for f in "$1"/*.flows; do
         ovs-ofctl -O OpenFlow15 --bundle add-flows "$(basename "$f" .flows)" "$f" || return 1
@@ -208,6 +221,7 @@ sync_ms() {
 }
 for _ in $(seq "$RUNS"); do
     for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 del-flows br$k; done
+    settle 30
     l0=$(cat "$work/flowd.log" 2>/dev/null | wc -l)
     t0=$(now); start_flowd
     wait_synced "$l0"
@@ -246,6 +260,8 @@ for _ in $(seq "$RUNS"); do
 done
 echo
 echo "## Runtime ($n guests, $flows flows over 4 bridges, $port_type ports)"
+echo
+echo "First touch of fresh memory: $(fresh_page_us) us a 4 KiB page."
 echo
 echo "| measure | ovs-flowd | ovs-ofctl | ratio |"
 echo "|---|---|---|---|"
