@@ -763,6 +763,33 @@ install(struct rt_table *installed, struct rt_flow *d)
     table_insert(installed, d);
 }
 
+size_t
+rt_table_adopt(struct rt_table *installed, const struct rt_table *desired)
+{
+    struct rt_flow *d;
+    size_t n = 0;
+
+    HMAP_FOR_EACH (d, node, &desired->flows) {
+        struct rt_flow *i = table_find(installed, d);
+
+        if (!i || i == d || i->cookie != d->cookie) {
+            continue;
+        }
+        if (!d->has_wire) {
+            d->wire = wire_hash(d);
+            d->has_wire = true;
+        }
+        if (ovs_u128_equals(i->wire, d->wire)) {
+            /* The same hash: the digests do not change. */
+            table_remove(installed, i);
+            flow_release(i, HELD_INSTALLED);
+            table_insert(installed, d);
+            n++;
+        }
+    }
+    return n;
+}
+
 void
 rt_table_apply_delta(struct rt_table *installed,
                      const struct rt_table *desired,

@@ -14,6 +14,9 @@
 #include "rt.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -579,10 +582,21 @@ build_deferred(struct rt_bridge *b, const struct model *m)
     }
     b->built_ofports = xmemdup(b->ofports,
                                (b->br->n_ports + 1) * sizeof *b->ofports);
+    /* The flows read back give way to the desired ones, as after a sync:
+     * one copy of each flow instead of two. */
+    size_t n_shared = rt_table_adopt(&b->installed, &b->desired);
+#ifdef __GLIBC__
+    if (n_shared) {
+        /* The copies were allocated by the read-back's thread, whose
+         * arena would keep their pages: give them back. */
+        malloc_trim(0);
+    }
+#endif
     VLOG_INFO("bridge %s: the %"PRIuSIZE" flows wanted parsed after the "
               "restart (%lld ms): the next change builds its own ports' "
-              "flows only", b->name, rt_table_count(&b->desired),
-              time_msec() - start);
+              "flows only; %"PRIuSIZE" of them replace their copies read "
+              "back", b->name, rt_table_count(&b->desired),
+              time_msec() - start, n_shared);
 }
 
 void

@@ -408,6 +408,14 @@ size_t rt_table_diff_delta(const struct rt_table *desired,
                            const struct rt_delta *delta,
                            struct ovs_list *msgs);
 
+/* Puts each flow of 'desired' that 'installed' holds a twin of (the same
+ * key, cookie and wire hash: a flow read back from the switch) in place
+ * of that twin, which is freed, so that the two tables share their flows
+ * as they do after a sync; the digests stay as they are.  Returns how
+ * many flows it replaced. */
+size_t rt_table_adopt(struct rt_table *installed,
+                      const struct rt_table *desired);
+
 /* After the flow mods of rt_table_diff_delta() were applied: brings
  * 'installed' to equal 'desired' by applying 'delta' to it (the flows
  * added go in themselves, shared with 'desired'). */

@@ -324,6 +324,14 @@ logged "$by_digest" && [ "$(mods)" = 0 ] \
 wait_for "the flows wanted to be parsed after the restart" 10 \
     logged "bridge fbr: the [0-9]* flows wanted parsed after the restart" \
     && ok "the flows wanted are parsed after a restart by the digests"
+# Each of them then takes the place of its copy read back (one copy of
+# each flow kept, as after a sync).
+parsed=$(tail -n +$((since + 1)) "$LOG" \
+         | sed -n 's/.*bridge fbr: the \([0-9]*\) flows wanted parsed after the restart.* \([0-9]*\) of them replace their copies read back.*/\1 \2/p')
+n_parsed=${parsed% *} n_shared=${parsed#* }
+[ -n "$parsed" ] && [ "$n_parsed" -gt 0 ] && [ "$n_parsed" = "$n_shared" ] \
+    && ok "and all $n_parsed replace their copies read back" \
+    || bad "the flows parsed after the restart did not replace the copies read back: '$parsed'"
 
 # 5. A port deleted and re-added with another ofport, then the same
 # interface given another ofport in place (no port deleted: only its
