@@ -11,7 +11,7 @@ libssl-dev openvswitch-source openvswitch-switch openvswitch-common
 python3 python3-jsonschema python3-scapy
 iproute2 ethtool tcpdump arping ndisc6 dsniff socat dnsmasq-base iperf3
 procps psmisc valgrind clang libclang-rt-14-dev iputils-ping netcat-openbsd
-bc time"
+bc time groff-base"
 
 missing=
 for p in $PKGS; do

@@ -10,3 +10,7 @@ EXTRA_DIST += tests/schema-validate.py
 # Every bad topology gives exactly its checked-in diagnostics.
 TESTS += tests/golden-check.sh
 EXTRA_DIST += tests/golden-check.sh tests/bad
+
+# Every man page renders without a warning from groff.
+TESTS += tests/man-lint.sh
+EXTRA_DIST += tests/man-lint.sh
