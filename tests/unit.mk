@@ -21,5 +21,15 @@ tests_flowd_test_parse_CPPFLAGS = $(AM_CPPFLAGS) $(OVS_CFLAGS) \
 EXTRA_tests_flowd_test_parse_DEPENDENCIES = lib/libopenvswitch-flowc.a
 tests_flowd_test_parse_LDADD = compiler/libflowc.a lib/libflowcutil.a \
 	$(JANSSON_LIBS) $(OVS_LIBS) $(LIBNL_LIBS)
+# ovs-flowd's desired and installed tables share their flows (no switch
+# needed either; run by flowd-parse.sh).
+check_PROGRAMS += tests/flowd/test-tables
+tests_flowd_test_tables_SOURCES = tests/flowd/test-tables.c \
+	runtime/rt-flows.c runtime/rt-parse.c runtime/rt.h
+tests_flowd_test_tables_CPPFLAGS = $(AM_CPPFLAGS) $(OVS_CFLAGS) \
+	-I$(srcdir)/runtime
+EXTRA_tests_flowd_test_tables_DEPENDENCIES = lib/libopenvswitch-flowc.a
+tests_flowd_test_tables_LDADD = compiler/libflowc.a lib/libflowcutil.a \
+	$(JANSSON_LIBS) $(OVS_LIBS) $(LIBNL_LIBS)
 TESTS += tests/flowd-parse.sh
 EXTRA_DIST += tests/flowd-parse.sh
