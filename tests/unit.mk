@@ -15,7 +15,7 @@ TESTS += tests/unit/unit-tests
 # (no switch needed).
 check_PROGRAMS += tests/flowd/test-parse
 tests_flowd_test_parse_SOURCES = tests/flowd/test-parse.c \
-	runtime/rt-parse.c runtime/rt.h
+	tests/flowd/test-main.h runtime/rt-parse.c runtime/rt.h
 tests_flowd_test_parse_CPPFLAGS = $(AM_CPPFLAGS) $(OVS_CFLAGS) \
 	-I$(srcdir)/runtime
 EXTRA_tests_flowd_test_parse_DEPENDENCIES = lib/libopenvswitch-flowc.a
@@ -25,7 +25,8 @@ tests_flowd_test_parse_LDADD = compiler/libflowc.a lib/libflowcutil.a \
 # needed either; run by flowd-parse.sh).
 check_PROGRAMS += tests/flowd/test-tables
 tests_flowd_test_tables_SOURCES = tests/flowd/test-tables.c \
-	runtime/rt-flows.c runtime/rt-parse.c runtime/rt.h
+	tests/flowd/test-main.h runtime/rt-flows.c runtime/rt-parse.c \
+	runtime/rt.h
 tests_flowd_test_tables_CPPFLAGS = $(AM_CPPFLAGS) $(OVS_CFLAGS) \
 	-I$(srcdir)/runtime
 EXTRA_tests_flowd_test_tables_DEPENDENCIES = lib/libopenvswitch-flowc.a

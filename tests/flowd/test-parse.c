@@ -34,6 +34,7 @@
 #include "pipe.h"
 #include "rt.h"
 #include "strbuf.h"
+#include "test-main.h"
 #include "topo.h"
 #include "util.h"
 
@@ -261,11 +262,7 @@ test_parser(void)
 int
 main(int argc, char *argv[])
 {
-    set_program_name(argv[0]);
-    vlog_set_levels(NULL, VLF_CONSOLE, VLL_OFF);
-    if (argc < 2) {
-        ovs_fatal(0, "usage: %s TOPOLOGY.json...", argv[0]);
-    }
+    test_main_init(argc, argv);
     for (int i = 1; i < argc; i++) {
         test_topology(argv[i]);
     }

@@ -27,6 +27,7 @@
 #include "openvswitch/vlog.h"
 #include "pipe.h"
 #include "rt.h"
+#include "test-main.h"
 #include "topo.h"
 #include "util.h"
 
@@ -157,11 +158,7 @@ test_bridge(const char *file, const struct model *m,
 int
 main(int argc, char *argv[])
 {
-    set_program_name(argv[0]);
-    vlog_set_levels(NULL, VLF_CONSOLE, VLL_OFF);
-    if (argc < 2) {
-        ovs_fatal(0, "usage: %s TOPOLOGY.json...", argv[0]);
-    }
+    test_main_init(argc, argv);
     for (int i = 1; i < argc; i++) {
         struct diag_list d;
         struct topo *t;
