@@ -173,6 +173,18 @@ node_flow(const struct rt_table *t, const struct hmap_node *n)
          n_ && ((FLOW) = node_flow(T, n_), true);                       \
          n_ = hmap_next(&(T)->flows, n_))
 
+/* 'f''s wire hash, made the first time it is asked for ('f' never
+ * changes). */
+static const ovs_u128 *
+flow_wire(struct rt_flow *f)
+{
+    if (!f->has_wire) {
+        f->wire = wire_hash(f);
+        f->has_wire = true;
+    }
+    return &f->wire;
+}
+
 /* The hash that 'f' adds to the digests of table 't'. */
 static const ovs_u128 *
 digest_hash(const struct rt_table *t, const struct rt_flow *f)
@@ -229,9 +241,8 @@ table_insert(struct rt_table *t, struct rt_flow *f)
     }
     hmap_insert(&t->flows, table_node(t, f), f->key_hash);
     t->n_in_table[f->table]++;
-    if (t->installed && !f->has_wire) {
-        f->wire = wire_hash(f);
-        f->has_wire = true;
+    if (t->installed) {
+        flow_wire(f);
     }
     digest_add(&t->digest, digest_hash(t, f), 1);
     if (t->slices) {
@@ -747,12 +758,11 @@ rt_table_diff_delta(const struct rt_table *desired,
 }
 
 /* Puts desired flow 'd' itself into 'installed' (which then holds it
- * too), in place of the flow with its key, if any. */
+ * too), in place of 'i', the flow with its key there, if any. */
 static void
-install(struct rt_table *installed, struct rt_flow *d)
+install_over(struct rt_table *installed, struct rt_flow *i,
+             struct rt_flow *d)
 {
-    struct rt_flow *i = table_find(installed, d);
-
     if (i == d) {
         return;
     }
@@ -761,6 +771,12 @@ install(struct rt_table *installed, struct rt_flow *d)
         flow_release(i, HELD_INSTALLED);
     }
     table_insert(installed, d);
+}
+
+static void
+install(struct rt_table *installed, struct rt_flow *d)
+{
+    install_over(installed, table_find(installed, d), d);
 }
 
 size_t
@@ -772,18 +788,10 @@ rt_table_adopt(struct rt_table *installed, const struct rt_table *desired)
     HMAP_FOR_EACH (d, node, &desired->flows) {
         struct rt_flow *i = table_find(installed, d);
 
-        if (!i || i == d || i->cookie != d->cookie) {
-            continue;
-        }
-        if (!d->has_wire) {
-            d->wire = wire_hash(d);
-            d->has_wire = true;
-        }
-        if (ovs_u128_equals(i->wire, d->wire)) {
+        if (i && i != d && i->cookie == d->cookie
+            && ovs_u128_equals(i->wire, *flow_wire(d))) {
             /* The same hash: the digests do not change. */
-            table_remove(installed, i);
-            flow_release(i, HELD_INSTALLED);
-            table_insert(installed, d);
+            install_over(installed, i, d);
             n++;
         }
     }
