@@ -315,6 +315,8 @@ apply_topology(struct flowd *fd, struct topo *t)
         free(b->ifaces);
         free(b->built_ofports);
         b->built_ofports = NULL;    /* The next build is a full one. */
+        free(b->deferred_ofports);
+        b->deferred_ofports = NULL;
         b->ofports = xcalloc(tb->n_ports + 1, sizeof *b->ofports);
         b->bound = xcalloc(tb->n_ports + 1, sizeof *b->bound);
         b->ifaces = xcalloc(tb->n_ports + 1, sizeof *b->ifaces);
@@ -467,7 +469,8 @@ cmd_reload(struct unixctl_conn *conn, int argc OVS_UNUSED,
 }
 
 /* Answers flowd/dump of bridge 'name' on 'conn' and returns true, unless
- * the bridge's thread works (it writes the tables): false then. */
+ * the bridge's thread works (it writes the tables) or is about to parse
+ * the flows a restart by digest left unparsed: false then. */
 static bool
 answer_dump(struct flowd *fd, struct unixctl_conn *conn, const char *name)
 {
@@ -481,7 +484,16 @@ answer_dump(struct flowd *fd, struct unixctl_conn *conn, const char *name)
     if (rt_bridge_busy(b)) {
         return false;
     }
-    rt_table_format(rt_bridge_desired(b), &s);
+    if (b->desired_deferred) {
+        if (b->ctl) {
+            return false;       /* rt_work_run() parses them next. */
+        }
+        unixctl_command_reply_error(conn, "its flows are not parsed yet "
+                                    "(restarted by digest), and the "
+                                    "switch is not connected");
+        return true;
+    }
+    rt_table_format(&b->desired, &s);
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
     return true;
@@ -640,7 +652,7 @@ main(int argc, char *argv[])
         rt_work_run(&fd.bridges, fd.model);
         HMAP_FOR_EACH_SAFE (b, next, node, &fd.bridges) {
             if (!b->br && !rt_bridge_busy(b)
-                && !rt_table_count(&b->installed) && !b->need_dump) {
+                && !rt_bridge_n_installed(b) && !b->need_dump) {
                 hmap_remove(&fd.bridges, &b->node);
                 rt_bridge_destroy(b);
             }

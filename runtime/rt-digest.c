@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* rt-digest.c -- what the last sync left on a bridge, kept in a file of
  * the run directory, so that a restarted ovs-flowd can tell from the
- * read-back alone that the switch still holds exactly the flows it wants
- * without parsing them all again (see rt.h).
+ * text of the flows it wants and a digest of the switch's flows that the
+ * switch still holds exactly them, without parsing them all again or
+ * keeping what the switch holds (see rt.h and rt-sync.c).
  *
  * The file, <rundir>/ovs-flowd.BRIDGE.digest, is one line:
  *
@@ -12,10 +13,10 @@
  * WIRE-DIGEST that of the flows the switch was left with, N their
  * number.  Parsing the same text with the same library gives the same
  * flows, so a build whose text has TEXT-DIGEST wants the flows of
- * WIRE-DIGEST.  Nothing here is trusted beyond that: the read-back is
- * always done, and any difference (the switch restarted or changed
- * meanwhile, another topology, another library, a damaged file) means
- * the full comparison. */
+ * WIRE-DIGEST.  Nothing here is trusted beyond that: the switch's flows
+ * are always dumped and digested, and any difference (the switch
+ * restarted or changed meanwhile, another topology, another library, a
+ * damaged file) means the full comparison. */
 #include <config.h>
 
 #include "rt.h"

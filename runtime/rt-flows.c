@@ -779,25 +779,6 @@ install(struct rt_table *installed, struct rt_flow *d)
     install_over(installed, table_find(installed, d), d);
 }
 
-size_t
-rt_table_adopt(struct rt_table *installed, const struct rt_table *desired)
-{
-    struct rt_flow *d;
-    size_t n = 0;
-
-    HMAP_FOR_EACH (d, node, &desired->flows) {
-        struct rt_flow *i = table_find(installed, d);
-
-        if (i && i != d && i->cookie == d->cookie
-            && ovs_u128_equals(i->wire, *flow_wire(d))) {
-            /* The same hash: the digests do not change. */
-            install_over(installed, i, d);
-            n++;
-        }
-    }
-    return n;
-}
-
 void
 rt_table_apply_delta(struct rt_table *installed,
                      const struct rt_table *desired,

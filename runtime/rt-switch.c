@@ -292,6 +292,8 @@ probe_nd_ext(struct rt_bridge *b)
                   : "ND answers as the datapath_type says");
         free(b->built_ofports);
         b->built_ofports = NULL;
+        free(b->deferred_ofports);
+        b->deferred_ofports = NULL;
     }
     return 0;
 }
@@ -679,8 +681,9 @@ rt_bridge_format_status(const struct rt_bridge *b, struct ds *s)
                   !b->br ? "left the topology"
                   : b->in_db ? "in ovsdb" : "not in ovsdb",
                   b->ctl ? "connected" : "not connected",
-                  rt_table_count(rt_bridge_desired(b)),
-                  rt_table_count(&b->installed), b->n_flow_mods, b->n_syncs);
+                  (b->desired_deferred ? b->saved.n
+                   : rt_table_count(&b->desired)),
+                  rt_bridge_n_installed(b), b->n_flow_mods, b->n_syncs);
     if (b->last_sync) {
         ds_put_format(s, ", last sync ");
         ds_put_strftime_msec(s, "%Y-%m-%dT%H:%M:%S.###Z", b->last_sync, true);
@@ -717,6 +720,7 @@ rt_bridge_destroy(struct rt_bridge *b)
     shash_destroy(&b->bind_by_id);
     free(b->ofports);
     free(b->built_ofports);
+    free(b->deferred_ofports);
     free(b->bound);
     free(b->ifaces);
     free(b->last_error);

@@ -14,9 +14,6 @@
 #include "rt.h"
 
 #include <errno.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,10 +45,18 @@ rt_sync_set_bulk_load(int min)
 
 /* A read-back of our flows into b->installed, in a thread of its own
  * while the desired table is built: reading back is mostly waiting for
- * ovs-vswitchd, building is ovs-flowd's CPU. */
+ * ovs-vswitchd, building is ovs-flowd's CPU.  After a restart whose
+ * flows wanted have the text digest of the last sync, the read-back only
+ * digests the flows ('digest_only'): if they are what that sync left,
+ * nothing is kept of them, and the installed table is filled later from
+ * the desired one (build_deferred()). */
 struct readback {
     struct rt_bridge *b;
     pthread_t thread;
+    bool digest_only;           /* Digest the flows, do not keep them: */
+    struct rt_digest last;      /* the last sync's digests, which the */
+    ovs_u128 digest;            /* flows wanted match; the switch's flows' */
+    size_t n;                   /* digest and count. */
     long long int start;        /* When it began and ended (monotonic */
     long long int end;          /* ms; the end set with 'done'). */
     int error;                  /* rt_dump_ours()'s result. */
@@ -64,22 +69,39 @@ readback_thread(void *rb_)
 {
     struct readback *rb = rb_;
 
-    rb->error = rt_dump_ours(rb->b->ctl, &rb->b->installed);
+    rb->error = (rb->digest_only
+                 ? rt_digest_ours(rb->b->ctl, OFPTT_ALL, 1, 0, NULL,
+                                  &rb->digest, &rb->n)
+                 : rt_dump_ours(rb->b->ctl, &rb->b->installed));
+    if (!rb->digest_only) {
+        rb->n = rt_table_count(&rb->b->installed);
+    }
     rb->end = time_msec();
     __atomic_store_n(&rb->done, true, __ATOMIC_RELEASE);
     return NULL;
 }
 
-/* Starts reading back 'b''s flows into 'rb'.  Until finish_readback(),
- * the thread owns b->ctl and b->installed. */
+/* Starts reading back 'b''s flows into 'rb' (or only digesting them, if
+ * 'last' is nonnull: the digests of the last sync, which the flows
+ * wanted match).  Until finish_readback(), the thread owns b->ctl and
+ * b->installed. */
 static void
-start_readback(struct rt_bridge *b, struct readback *rb)
+start_readback(struct rt_bridge *b, struct readback *rb,
+               const struct rt_digest *last)
 {
     if (b->retry_ms) {
         rt_switch_install_meter(b);
     }
     b->in_sync = false;
+    b->desired_deferred = false;    /* The tables are made anew. */
+    free(b->deferred_ofports);
+    b->deferred_ofports = NULL;
     *rb = (struct readback) { .b = b, .start = time_msec() };
+    if (last) {
+        rb->digest_only = true;
+        rb->last = *last;
+        rt_table_clear(&b->installed);
+    }
     rb->thread = ovs_thread_create("readback", readback_thread, rb);
 }
 
@@ -95,8 +117,8 @@ finish_readback(struct readback *rb)
         return false;
     }
     VLOG_INFO("bridge %s: %"PRIuSIZE" of our flows on the switch "
-              "(%lld ms reading them back)", b->name,
-              rt_table_count(&b->installed), rb->end - rb->start);
+              "(%lld ms %s)", b->name, rb->n, rb->end - rb->start,
+              rb->digest_only ? "digesting them" : "reading them back");
     b->need_dump = false;
     rt_switch_schedule_verify(b);   /* Every flow is compared now. */
     return true;
@@ -276,94 +298,86 @@ save_digest(struct rt_bridge *b)
     }
 }
 
-/* Waits up to 'ms' milliseconds for 'rb' to end; returns true if it did
- * (its results may then be read). */
+/* Whether a restart's read-back of 'b' may only digest the switch's
+ * flows: if the text of the flows wanted has the digest the last sync
+ * saved, and so they are the flows it left, stores its digests in '*d'
+ * and returns true.  Otherwise the flows are read back into the
+ * installed table, to be compared one by one; so they are also when the
+ * digest turns out not to be the switch's (a second read-back then; it
+ * does not happen unless the switch changed behind ovs-flowd's back or
+ * restarted, and one that restarted answers at once). */
 static bool
-readback_ends_within(const struct readback *rb, long long int ms)
+wants_last_sync(struct rt_bridge *b, const struct model *m,
+                struct rt_digest *d)
 {
-    long long int deadline = time_msec() + ms;
+    ovs_u128 text;
+    size_t n;
 
-    while (!__atomic_load_n(&rb->done, __ATOMIC_ACQUIRE)) {
-        if (time_msec() >= deadline) {
-            return false;
-        }
-        xnanosleep(1000 * 1000);
+    if (b->built_ofports || !rt_digest_load(b->name, d)) {
+        return false;
+    }
+    rt_table_text_digest(m, b->br, b->ofports, b->nd_ext, &text, &n);
+    if (!ovs_u128_equals(text, d->text) || n != d->n) {
+        VLOG_INFO("bridge %s: the flows wanted changed since the last "
+                  "sync: comparing every flow", b->name);
+        return false;
     }
     return true;
 }
 
-/* Whether the flows of ours read back from 'b''s switch are what the
- * sync that saved 'd' left there. */
+/* With the read-back '*rbp' running and a full build due: if the
+ * read-back only digests the flows (wants_last_sync()), tells from the
+ * digests whether the switch holds what the last sync left.  If so, 'b'
+ * is in sync with its desired table deferred.  Returns true if there is
+ * nothing more to do now (in sync, or the read-back failed); false if
+ * the flows must be built and compared: '*rbp' is then a read-back into
+ * the installed table that runs, or NULL if the switch holds none of our
+ * flows. */
 static bool
-holds_last_sync(const struct rt_bridge *b, const struct rt_digest *d)
-{
-    return (ovs_u128_equals(b->installed.digest, d->wire)
-            && rt_table_count(&b->installed) == d->n);
-}
-
-/* With the read-back '*rbp' running and a full build due: tells from
- * digests alone whether the switch holds what the last sync left and
- * whether that is what 'b' wants now (see rt-digest.c).  If so, 'b' is in
- * sync with its desired table deferred.  Returns true if there is nothing
- * more to do now (in sync, or the read-back failed); false if the flows
- * must be built and compared, with '*rbp' set to NULL if the read-back
- * is over. */
-static bool
-synced_by_digest(struct rt_bridge *b, const struct model *m,
-                 struct readback **rbp, long long int start)
+synced_by_digest(struct rt_bridge *b, struct readback **rbp,
+                 long long int start)
 {
     struct readback *rb = *rbp;
-    struct rt_digest d;
-    ovs_u128 text;
-    size_t n;
 
-    if (!rb || b->built_ofports || !rt_digest_load(b->name, &d)) {
+    if (!rb || !rb->digest_only) {
         return false;
-    }
-    /* A switch emptied by a restart answers the read-back at once, and
-     * then what it holds tells without the digest of the flows wanted, a
-     * pass over the pipeline (0.2 s at 500k flows).  When the read-back
-     * takes longer, the digest is made meanwhile, as before: a read-back
-     * takes some ten times the digest's time (2 s at 500k flows), so it
-     * still ends last, and the wait delays nothing. */
-    bool early = readback_ends_within(rb, 100);
-    if (!early || rb->error || holds_last_sync(b, &d)) {
-        rt_table_text_digest(m, b->br, b->ofports, b->nd_ext, &text, &n);
-        if (!ovs_u128_equals(text, d.text) || n != d.n) {
-            VLOG_INFO("bridge %s: the flows wanted changed since the last "
-                      "sync: comparing every flow", b->name);
-            return false;
-        }
-        early = false;
     }
     *rbp = NULL;
     if (!finish_readback(rb)) {
         return true;
     }
-    if (!holds_last_sync(b, &d)) {
+    if (!ovs_u128_equals(rb->digest, rb->last.wire)
+        || rb->n != rb->last.n) {
         VLOG_INFO("bridge %s: the switch does not hold what the last sync "
                   "left (%"PRIuSIZE" of our flows, not %"PRIuSIZE"): "
-                  "comparing every flow%s", b->name,
-                  rt_table_count(&b->installed), d.n,
-                  early ? ", told by the read-back alone" : "");
+                  "comparing every flow%s", b->name, rb->n, rb->last.n,
+                  rb->n ? ", read back again" : "");
+        if (rb->n) {
+            start_readback(b, rb, NULL);
+            *rbp = rb;
+        }
         return false;
     }
     rt_table_clear(&b->desired);
     b->desired_deferred = true;
-    b->saved = d;
+    free(b->deferred_ofports);
+    b->deferred_ofports = xmemdup(b->ofports, (b->br->n_ports + 1)
+                                              * sizeof *b->ofports);
+    b->saved = rb->last;
     b->need_sync = false;
     sync_done(b, start);
     VLOG_INFO("bridge %s: the switch holds every flow wanted, nothing sent "
               "(%"PRIuSIZE" flows, what the last sync left, by their "
               "digests: %lld ms; the flows are parsed next)",
-              b->name, d.n, b->last_sync_ms);
+              b->name, rb->n, b->last_sync_ms);
     return true;
 }
 
-const struct rt_table *
-rt_bridge_desired(const struct rt_bridge *b)
+size_t
+rt_bridge_n_installed(const struct rt_bridge *b)
 {
-    return b->desired_deferred ? &b->installed : &b->desired;
+    return (b->desired_deferred ? b->saved.n
+            : rt_table_count(&b->installed));
 }
 
 /* Sends the difference between desired and installed: when the switch
@@ -380,7 +394,7 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     struct ovs_list errors = OVS_LIST_INITIALIZER(&errors);
     bool *only = changed_ports(b);
     size_t n_rebuilt = b->br->n_ports;
-    struct stream st = { .b = b, .rb = rb, .read_back = rb != NULL };
+    struct stream st = { .b = b, .read_back = rb != NULL };
     struct rt_build_sink sink = {
         .ready = stream_ready,
         .emit = stream_emit,
@@ -393,12 +407,12 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     size_t n, n_streamed;
     int e;
 
-    if (synced_by_digest(b, m, &rb, start)) {
+    if (synced_by_digest(b, &rb, start)) {
         free(only);
         return;
     }
     /* Only the changes of this build, if the last one is on the switch. */
-    full_diff = !b->in_sync || b->desired_deferred;
+    full_diff = !b->in_sync;
     if (only) {
         n_rebuilt = 0;
         for (size_t i = 0; i < b->br->n_ports; i++) {
@@ -408,12 +422,11 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     rt_delta_init(&delta);
     rt_diff_init(&diff);
     /* With a read-back, still running or over (synced_by_digest() took
-     * it, and it went well), the flows may stream. */
+     * it: the switch holds none of our flows), the flows may stream. */
     st.rb = rb;
     error = rt_table_build(&b->desired, m, b->br, b->ofports, b->nd_ext,
                            only, &delta, st.read_back ? &sink : NULL,
                            &n_streamed);
-    b->desired_deferred = false;
     free(only);
     free(b->built_ofports);
     b->built_ofports = NULL;
@@ -548,55 +561,71 @@ sync_bridge(struct rt_bridge *b, const struct model *m, struct readback *rb)
     save_digest(b);             /* After the flows are said installed. */
 }
 
-/* After a sync by digest (synced_by_digest()), when nothing else is due:
- * builds the desired table the restart did not, so that the bridge's
- * first change costs its own ports' flows (a partial build and diff), as
- * every later one does, and not a full build and comparison of the
- * bridge.  The table built must be what the digests said the switch
- * holds; if it is not (or the build fails), a sync compares every flow
- * and sends the difference, or reports the error. */
-static void
+/* After a sync by digest (synced_by_digest()): builds the desired table
+ * the restart did not, with the ofports the digests were compared for,
+ * and fills the installed table with its flows (shared, as after a
+ * sync), so that the bridge's next change costs its own ports' flows (a
+ * partial build and diff), as every later one does, and not a full
+ * build and comparison of the bridge.  Runs when nothing else is due, or
+ * first thing when something is (a sync, an audit and a verification
+ * compare with the tables).  The tables built must be what the digests
+ * said the switch holds.  Returns true if they are; false if they are
+ * not (or the build failed, or the topology changed meanwhile): the
+ * switch's flows must then be read back and every flow compared. */
+static bool
 build_deferred(struct rt_bridge *b, const struct model *m)
 {
     long long int start = time_msec();
     struct rt_delta delta;
+    struct rt_diff diff;
     size_t n_emitted;
     char *error;
 
-    rt_delta_init(&delta);
-    error = rt_table_build(&b->desired, m, b->br, b->ofports, b->nd_ext,
-                           NULL, &delta, NULL, &n_emitted);
-    rt_delta_destroy(&delta);
     b->desired_deferred = false;
-    if (error
-        || !ovs_u128_equals(b->desired.digest, b->saved.text)
-        || rt_table_count(&b->desired) != b->saved.n
+    if (!b->deferred_ofports) {
+        error = xstrdup("the topology or the switch's ND support changed "
+                        "since");
+        goto mismatch;
+    }
+    rt_delta_init(&delta);
+    error = rt_table_build(&b->desired, m, b->br, b->deferred_ofports,
+                           b->nd_ext, NULL, &delta, NULL, &n_emitted);
+    rt_delta_destroy(&delta);
+    if (!error
+        && (!ovs_u128_equals(b->desired.digest, b->saved.text)
+            || rt_table_count(&b->desired) != b->saved.n)) {
+        error = xstrdup("another text digest");
+    }
+    if (error) {
+        goto mismatch;
+    }
+    /* Each flow goes into the installed table as a sync's would. */
+    rt_diff_init(&diff);
+    rt_diff_all_sent(&b->desired, &diff);
+    rt_table_apply_diff(&b->installed, &diff);
+    rt_diff_destroy(&diff);
+    if (!ovs_u128_equals(b->installed.digest, b->saved.wire)
         || rt_table_count(&b->installed) != b->saved.n) {
-        VLOG_WARN("bridge %s: the flows wanted, parsed after the restart, "
-                  "are not what the digests said (%s): comparing every "
-                  "flow", b->name, error ? error : "another digest");
-        free(error);
-        b->in_sync = false;         /* A full comparison... */
-        b->need_sync = true;        /* ...after a full build. */
-        return;
+        error = xstrdup("another wire digest");
+        goto mismatch;
     }
-    b->built_ofports = xmemdup(b->ofports,
-                               (b->br->n_ports + 1) * sizeof *b->ofports);
-    /* The flows read back give way to the desired ones, as after a sync:
-     * one copy of each flow instead of two. */
-    size_t n_shared = rt_table_adopt(&b->installed, &b->desired);
-#ifdef __GLIBC__
-    if (n_shared) {
-        /* The copies were allocated by the read-back's thread, whose
-         * arena would keep their pages: give them back. */
-        malloc_trim(0);
-    }
-#endif
+    b->built_ofports = b->deferred_ofports;
+    b->deferred_ofports = NULL;
     VLOG_INFO("bridge %s: the %"PRIuSIZE" flows wanted parsed after the "
-              "restart (%lld ms): the next change builds its own ports' "
-              "flows only; %"PRIuSIZE" of them replace their copies read "
-              "back", b->name, rt_table_count(&b->desired),
-              time_msec() - start, n_shared);
+              "restart (%lld ms), the installed table filled with them: "
+              "the next change builds its own ports' flows only",
+              b->name, rt_table_count(&b->desired), time_msec() - start);
+    return true;
+
+mismatch:
+    VLOG_WARN("bridge %s: the flows wanted, parsed after the restart, "
+              "are not what the digests said (%s): reading back the "
+              "switch's flows and comparing every flow", b->name, error);
+    free(error);
+    free(b->deferred_ofports);
+    b->deferred_ofports = NULL;
+    rt_table_clear(&b->installed);
+    return false;
 }
 
 void
@@ -606,6 +635,15 @@ rt_sync_bridge(struct rt_bridge *b, const struct model *m)
 
     if (!b->ctl && (!rt_switch_connect(b) || !b->in_db)) {
         return;             /* Read back once OVSDB has said the ofports. */
+    }
+    if (b->desired_deferred && !b->need_dump && !build_deferred(b, m)) {
+        /* (What may follow compares with the two tables: the build the
+         * digests stood for comes first, and a sync then rebuilds only
+         * the ports that changed since.)  Not what the digests said:
+         * read back in full, not by the digests again. */
+        start_readback(b, &rb, NULL);
+        sync_bridge(b, m, &rb);
+        return;
     }
     if (b->need_audit && !b->need_dump && !b->need_sync && b->in_sync) {
         rt_switch_audit(b);
@@ -624,11 +662,12 @@ rt_sync_bridge(struct rt_bridge *b, const struct model *m)
     }
     b->need_verify = false;
     if (b->need_dump) {
-        start_readback(b, &rb);
+        struct rt_digest last;
+
+        start_readback(b, &rb, (wants_last_sync(b, m, &last) ? &last
+                                : NULL));
         sync_bridge(b, m, &rb);
     } else if (b->need_sync) {
         sync_bridge(b, m, NULL);
-    } else if (b->desired_deferred) {
-        build_deferred(b, m);
     }
 }

@@ -16,9 +16,10 @@
  * table is read back from the switch (dump of our cookies) and diffed, so
  * restarting ovs-flowd with nothing changed sends nothing, and a restarted
  * ovs-vswitchd gets its flows back without operator action.  A restart
- * does not even parse the desired flows when the read-back matches the
- * digest of the last sync (rt-digest.c): it only generates their text,
- * and builds the desired table at the bridge's next change.
+ * whose flows wanted have the text digest of the last sync (rt-digest.c)
+ * only generates their text, and digests the switch's flows instead of
+ * reading them back into a table; if they match too, it parses nothing
+ * until the bridge is quiet, then builds both tables at once.
  *
  * Modules:
  *   rt-ovsdb.c   the OVSDB side: bridges (created with --create-bridges,
@@ -408,14 +409,6 @@ size_t rt_table_diff_delta(const struct rt_table *desired,
                            const struct rt_delta *delta,
                            struct ovs_list *msgs);
 
-/* Puts each flow of 'desired' that 'installed' holds a twin of (the same
- * key, cookie and wire hash: a flow read back from the switch) in place
- * of that twin, which is freed, so that the two tables share their flows
- * as they do after a sync; the digests stay as they are.  Returns how
- * many flows it replaced. */
-size_t rt_table_adopt(struct rt_table *installed,
-                      const struct rt_table *desired);
-
 /* After the flow mods of rt_table_diff_delta() were applied: brings
  * 'installed' to equal 'desired' by applying 'delta' to it (the flows
  * added go in themselves, shared with 'desired'). */
@@ -495,11 +488,19 @@ struct rt_bridge {
                                  * of 'desired' for this 'br', or NULL:
                                  * the next build is a full one. */
     bool in_sync;               /* 'installed' equals 'desired'. */
-    bool desired_deferred;      /* 'desired' is not built: a read-back
-                                 * matched the digest of the last sync,
-                                 * so 'installed' is what it would be.
-                                 * Built when nothing else is due, or by
-                                 * the next sync, in full. */
+    bool desired_deferred;      /* Neither table is built: a restart's
+                                 * read-back digested the switch's flows
+                                 * and found what the last sync left
+                                 * ('saved'), which the flows wanted are.
+                                 * Built (build_deferred() in rt-sync.c),
+                                 * the installed table filled from the
+                                 * desired one, when nothing else is due
+                                 * or first thing when something is... */
+    unsigned int *deferred_ofports; /* ...with these 'ofports' (owned),
+                                 * those the digests were compared for;
+                                 * NULL once the topology or the switch's
+                                 * ND support changed: then a read-back
+                                 * and full comparison instead. */
     struct rt_digest saved;     /* What was last saved or loaded. */
     bool need_dump;             /* Installed table must be read back. */
     long long int retry_at;     /* After the switch refused a bundle: not
@@ -556,9 +557,10 @@ struct rt_bridge {
                                  * while it was busy: bind every port. */
 };
 
-/* The flows 'b' wants: its desired table, or its installed table while
- * the desired one is deferred (they are the same flows then). */
-const struct rt_table *rt_bridge_desired(const struct rt_bridge *b);
+/* How many flows of ours 'b''s switch holds, as far as ovs-flowd knows:
+ * those of its installed table, or those the digest of the last sync
+ * counted while the tables wait for the deferred build. */
+size_t rt_bridge_n_installed(const struct rt_bridge *b);
 
 /* Releases everything 'b' owns (closes its connections). */
 void rt_bridge_destroy(struct rt_bridge *b);

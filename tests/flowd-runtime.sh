@@ -279,29 +279,36 @@ young=$(ovs-ofctl -O OpenFlow15 dump-flows fbr cookie=0xfc00000000000000/0xff000
 logged "$by_digest" \
     && ok "and told so by the digest of the last sync, no flow parsed" \
     || bad "the restart did not go by the digest: $(tail -n +$((since + 1)) "$LOG" | grep "bridge fbr:" | tail -2)"
+logged "bridge fbr: [0-9]* of our flows on the switch ([0-9]* ms digesting them)" \
+    && ! logged "ms reading them back" \
+    && ok "and the switch's flows only digested, none kept" \
+    || bad "the restart by digest read the flows back: $(tail -n +$((since + 1)) "$LOG" | grep "of our flows on the switch")"
 
 # 4b. What the digest must not hide.  A flow of ours added behind
 # ovs-flowd's back while it was down: found and deleted.
 restart_flowd ovs-ofctl -O OpenFlow15 add-flow fbr \
     "table=250,priority=7,cookie=0xfc0000000000abcd,actions=drop"
-logged "bridge fbr: the switch does not hold what the last sync left" \
+logged "bridge fbr: the switch does not hold what the last sync left (.*): comparing every flow, read back again" \
+    && logged "ms reading them back" \
     && [ "$(mods)" = 1 ] \
     && ! ovs-ofctl -O OpenFlow15 dump-flows fbr table=250 | grep -q 0xfc0000000000abcd \
     && ok "a flow added while ovs-flowd was down: digest differs, 1 flow mod deletes it" \
     || bad "a flow added while ovs-flowd was down: $(mods) flow mods"
 # The switch emptied while it was down (as by a restart of ovs-vswitchd):
-# the read-back alone tells, without the digest of the flows wanted;
-# every flow is sent again.
+# the digest's read-back finds none of our flows, nothing to read back
+# again; every flow is sent again.
 n_all=$(wc -l < "$work/live")
 restart_flowd ovs-ofctl -O OpenFlow15 del-flows fbr \
     cookie=0xfc00000000000000/0xff00000000000000
-logged "bridge fbr: the switch does not hold what the last sync left (0 of our flows, not $n_all): comparing every flow, told by the read-back alone" \
+logged "bridge fbr: the switch does not hold what the last sync left (0 of our flows, not $n_all): comparing every flow$" \
+    && ! logged "ms reading them back" \
     && [ "$(mods)" = "$n_all" ] \
-    && ok "the switch emptied while ovs-flowd was down: told by the read-back alone, all $n_all flows sent" \
+    && ok "the switch emptied while ovs-flowd was down: told by the digest's read-back, all $n_all flows sent" \
     || bad "the switch emptied while ovs-flowd was down: $(mods) flow mods; $(tail -n +$((since + 1)) "$LOG" | grep "last sync left")"
 # A topology changed while it was down (f2's address): its flows follow.
 restart_flowd sed -i 's/"192.0.2.92"/"192.0.2.82"/' "$topo"
 logged "bridge fbr: the flows wanted changed since the last sync" \
+    && logged "ms reading them back" && ! logged "ms digesting them" \
     && [ "$(mods)" -gt 0 ] && grep -q "192.0.2.82" "$work/live" \
     && ok "a topology changed while ovs-flowd was down: compared in full, $(mods) flow mods" \
     || bad "a topology changed while ovs-flowd was down: $(mods) flow mods"
@@ -324,14 +331,17 @@ logged "$by_digest" && [ "$(mods)" = 0 ] \
 wait_for "the flows wanted to be parsed after the restart" 10 \
     logged "bridge fbr: the [0-9]* flows wanted parsed after the restart" \
     && ok "the flows wanted are parsed after a restart by the digests"
-# Each of them then takes the place of its copy read back (one copy of
-# each flow kept, as after a sync).
-parsed=$(tail -n +$((since + 1)) "$LOG" \
-         | sed -n 's/.*bridge fbr: the \([0-9]*\) flows wanted parsed after the restart.* \([0-9]*\) of them replace their copies read back.*/\1 \2/p')
-n_parsed=${parsed% *} n_shared=${parsed#* }
-[ -n "$parsed" ] && [ "$n_parsed" -gt 0 ] && [ "$n_parsed" = "$n_shared" ] \
-    && ok "and all $n_parsed replace their copies read back" \
-    || bad "the flows parsed after the restart did not replace the copies read back: '$parsed'"
+# They fill the installed table, which the digest's read-back left
+# empty: with the digest the switch's flows had (else a warning and a
+# full read-back), and as many as flowd/status says are installed.
+n_parsed=$(tail -n +$((since + 1)) "$LOG" \
+           | sed -n 's/.*bridge fbr: the \([0-9]*\) flows wanted parsed after the restart ([0-9]* ms), the installed table filled with them.*/\1/p')
+st=$(flowd flowd/status)
+[ -n "$n_parsed" ] && [ "$n_parsed" -gt 0 ] \
+    && ! logged "are not what the digests said" \
+    && echo "$st" | grep -q "bridge fbr: .*flows desired $n_parsed installed $n_parsed," \
+    && ok "and fill the installed table: $n_parsed flows, the switch's digest" \
+    || bad "the flows parsed after the restart did not fill the installed table: '$n_parsed' $(tail -n +$((since + 1)) "$LOG" | grep "digests said"); $st"
 
 # 5. A port deleted and re-added with another ofport, then the same
 # interface given another ofport in place (no port deleted: only its
@@ -776,6 +786,36 @@ wait_for "the verification to remove our cookie's flow from table 250" 15 \
     sh -c "! ovs-ofctl -O OpenFlow15 dump-flows br0 table=250 | grep -q priority=7" \
     && grep -q "by their digest" "$BIGLOG" \
     && ok "a flow of our cookie in a table without ours, no audit: found by the verification, a table at a time, and removed"
+stop_big
+# A guest given another ofport the moment a restart is in sync by the
+# digests, before or while the flows wanted are parsed: they are parsed
+# for the ofports the digests were compared for, which fills the
+# installed table, and the port's move is then a sync of its own flows,
+# not of the bridge's 303 ports.
+mover=$(/usr/bin/python3 -c '
+import json, sys
+ports = json.load(open(sys.argv[1]))["bridges"]["br0"]["ports"]
+print(next(n for n, p in ports.items() if p["role"] == "guest"))' "$big")
+b0=$(wc -l < "$BIGLOG")
+big_since() { tail -n +$((b0 + 1)) "$BIGLOG"; }
+start_big --audit-interval=0
+wait_for "the restart in sync by the digests" 30 sh -c \
+    "tail -n +$((b0 + 1)) '$BIGLOG' | grep -q 'bridge br0: the switch holds every flow wanted, nothing sent (.*by their digests'"
+vsctl set interface "$mover" ofport_request=999
+wait_for "$mover's flows to follow it to ofport 999" 30 sh -c \
+    "ovs-ofctl -O OpenFlow15 dump-flows br0 '$ours' | grep -q 'in_port=999[ ,]'" \
+    && wait_for "the switch to hold the second ovs-flowd's flows" 30 big_synced
+move=$(big_since | grep -m1 "bridge br0: [0-9]* flow mods in")
+parsed=$(big_since | grep -n "bridge br0: the [0-9]* flows wanted parsed after the restart" | cut -d: -f1)
+moved=$(big_since | grep -n -m1 "bridge br0: [0-9]* flow mods in" | cut -d: -f1)
+seen=$(big_since | grep -n -m1 "bridge br0: port $mover is ofport 999" | cut -d: -f1)
+when="after"
+[ -n "$seen" ] && [ -n "$parsed" ] && [ "$seen" -lt "$parsed" ] && when="before"
+echo "$move" | grep -q "flows of 1 of 303 ports rebuilt" \
+    && [ -n "$parsed" ] && [ -n "$moved" ] && [ "$parsed" -lt "$moved" ] \
+    && ! big_since | grep -q "are not what the digests said\|ms reading them back" \
+    && ok "a guest moved as the restart is in sync by the digests (seen $when the parse): parsed first, then its own flows only (${move##*flow mods in })" \
+    || bad "a guest moved as the restart is in sync by the digests: $move; parsed at line '$parsed', moved at '$moved'"
 stop_big
 vsctl del-br br0
 
