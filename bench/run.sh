@@ -206,7 +206,7 @@ synced() {
 fresh=$(ofctl_load "$work/of") || exit 1
 settle
 : > "$work/first"; : > "$work/second"; : > "$work/firstb"; : > "$work/secondb"
-: > "$work/warm"; : > "$work/rss_restart"
+: > "$work/warm"; : > "$work/rss_restart"; : > "$work/hwm_restart"
 # sync_ms LINE NAME: once the sync of $probe_br logged after line LINE of
 # flowd.log is there, appends its duration (ms) to $work/NAME and
 # ovs-flowd's own share of it (building and diffing) to $work/NAMEb.
@@ -242,9 +242,11 @@ for _ in $(seq "$RUNS"); do
     tail -n +$((l0 + 1)) "$work/flowd.log" \
         | sed -n 's/.*flows wanted parsed after the restart (\([0-9]*\) ms).*/\1/p' \
         | sort -n | tail -1 >> "$work/warm"
-    # What ovs-flowd holds then, with the flows read back and parsed.
+    # What ovs-flowd holds then, with the flows parsed, and the most it
+    # held from its start to then.
     awk '/^VmRSS:/ { print $2 }' "/proc/$(cat "$work/flowd.pid")/status" \
         >> "$work/rss_restart"
+    peak_rss "$(cat "$work/flowd.pid")" >> "$work/hwm_restart"
     # Then a change of the bridge costs its own ports' flows, the first
     # after the restart as the next.
     l0=$(wc -l < "$work/flowd.log"); vsctl del-port "$probe_br" "$probe"
@@ -277,6 +279,8 @@ echo "| flow mods sent by the no-op resync | $mods | - | - |"
 echo "| then the flows wanted parsed, after the no-op resync, beside the switch (ms, slowest bridge) | $(median < "$work/warm") | - | - |"
 rr=$(med1 < "$work/rss_restart")
 echo "| ovs-flowd RSS once they are parsed (KiB) | $(median < "$work/rss_restart") ($(echo "scale=2; $rr * 1024 / $flows" | bc) bytes/flow) | - | - |"
+rh=$(med1 < "$work/hwm_restart")
+echo "| ovs-flowd peak RSS, restart to parsed (KiB) | $(median < "$work/hwm_restart") ($(echo "scale=2; $rh * 1024 / $flows" | bc) bytes/flow) | - | - |"
 echo "| then a port of $probe_br removed: its sync, the first change after the restart (ms) | $(median < "$work/first"); ovs-flowd's own share $(median < "$work/firstb") | - | - |"
 echo "| and added back: its sync (ms) | $(median < "$work/second"); ovs-flowd's own share $(median < "$work/secondb") | - | - |"
 echo "| ovs-flowd peak RSS, start to synced (KiB) | $rss ($(echo "scale=2; $rss * 1024 / $flows" | bc) bytes/flow, incl. the library) | - | - |"

@@ -43,7 +43,7 @@ digest_path(const char *bridge)
 }
 
 bool
-rt_digest_load(const char *bridge, struct rt_digest *d)
+rt_digest_load(const char *bridge, struct rt_digest *d, bool quiet)
 {
     char *path = digest_path(bridge);
     char line[256], version[64];
@@ -54,7 +54,7 @@ rt_digest_load(const char *bridge, struct rt_digest *d)
 
     f = fopen(path, "r");
     if (!f) {
-        if (errno != ENOENT) {
+        if (errno != ENOENT && !quiet) {
             VLOG_WARN("%s: %s", path, ovs_strerror(errno));
         }
         free(path);
@@ -72,11 +72,11 @@ rt_digest_load(const char *bridge, struct rt_digest *d)
             d->wire.u64.lo = w_lo;
             d->n = n;
             ok = true;
-        } else {
+        } else if (!quiet) {
             VLOG_INFO("%s: written with libopenvswitch %s, not %s: "
                       "ignored", path, version, OVS_PACKAGE_VERSION);
         }
-    } else {
+    } else if (!quiet) {
         VLOG_WARN("%s: not a digest ovs-flowd wrote: ignored", path);
     }
     fclose(f);

@@ -73,6 +73,7 @@ rt_switch_disconnect(struct rt_bridge *b, const char *why)
     vconn_close(b->mon);
     b->ctl = b->mon = NULL;
     b->need_dump = true;
+    b->early_valid = false;
     b->in_sync = false;
     b->audit_known = false;
     b->next_connect = time_msec() + RECONNECT_MS;

@@ -430,8 +430,8 @@ struct rt_digest {
 
 /* Reads the digest last saved for bridge 'bridge' into '*d'; returns
  * false if there is none, or none valid for this libopenvswitch (a
- * damaged file is logged and ignored). */
-bool rt_digest_load(const char *bridge, struct rt_digest *d);
+ * damaged file is ignored, and logged unless 'quiet'). */
+bool rt_digest_load(const char *bridge, struct rt_digest *d, bool quiet);
 /* Saves '*d' for bridge 'bridge', replacing the file atomically; a
  * failure is logged (rate-limited) and otherwise ignored: it only costs
  * the next restart a full comparison. */
@@ -456,6 +456,10 @@ enum rt_binding {
 };
 
 /* One topology bridge as the runtime sees it. */
+/* How long a digest of the switch's flows made while OVSDB's contents
+ * were awaited (struct rt_bridge's early_*) stands for a read-back. */
+#define RT_EARLY_MS 10000
+
 struct rt_bridge {
     struct hmap_node node;      /* In 'rt_bridges', by name. */
     char *name;                 /* Owned. */
@@ -503,6 +507,15 @@ struct rt_bridge {
                                  * and full comparison instead. */
     struct rt_digest saved;     /* What was last saved or loaded. */
     bool need_dump;             /* Installed table must be read back. */
+    bool early_valid;           /* At start, the switch's flows of ours */
+    ovs_u128 early_digest;      /* digested as soon as connected, while */
+    size_t early_n;             /* OVSDB's contents were awaited: their */
+    long long int early_start;  /* digest and count, and when that began */
+    long long int early_end;    /* and ended (monotonic ms).  The
+                                 * restart's read-back, if it would only
+                                 * digest them, within RT_EARLY_MS of the
+                                 * end; valid until then, the next
+                                 * read-back or a disconnection. */
     long long int retry_at;     /* After the switch refused a bundle: not
                                  * before this time (monotonic ms)... */
     int retry_ms;               /* ...which doubles from 1 s to 30 s while
