@@ -50,7 +50,11 @@
 #     ovs-flowd on a 300-guest bridge of its own, over four connections
 #     and over one): the switch equals the compiler, and the restart
 #     after sends nothing; a bundle or a load aborted half-way commits
-#     nothing (test-bundle).
+#     nothing (test-bundle);
+#   - a guest moved the moment a restart is in sync by the digests, also
+#     while a second bridge's load holds back the parse of the flows
+#     wanted (so that the move certainly comes before it): the parse
+#     comes first, then a sync of that port's flows alone.
 set -u
 . "$(dirname "$0")/scenario-lib.sh"
 OVS_FLOWD=${OVS_FLOWD:-$builddir/ovs-flowd}
@@ -693,19 +697,26 @@ legit "f1 reaches f2 after the refused load" g f1 ping -c 2 -W 2 192.0.2.92
 # installed table and digest the streamed load left are right).
 big=$work/big.json
 /usr/bin/python3 "$srcdir/bench/gen-topology.py" 300 1 > "$big"
-vsctl add-br br0 -- set bridge br0 datapath_type=netdev fail_mode=secure \
-    protocols=OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15
-/usr/bin/python3 - "$big" <<'PY' | xargs -d '\n' ovs-vsctl --db="$DB" --timeout=60
+# add_big_bridge BRIDGE TOPOLOGY: the bridge, and each of its ports as a
+# patch port whose peer does not exist, ofports 1... in name order.
+add_big_bridge() {
+    vsctl add-br "$1" -- set bridge "$1" datapath_type=netdev \
+        fail_mode=secure protocols=OpenFlow10,OpenFlow13,OpenFlow14,OpenFlow15
+    /usr/bin/python3 - "$2" "$1" <<'PY' | xargs -d '\n' ovs-vsctl --db="$DB" --timeout=60
 import json, sys
 t = json.load(open(sys.argv[1]))
-for i, n in enumerate(sorted(t["bridges"]["br0"]["ports"])):
-    print("\n".join(("-- add-port br0 %s -- set interface %s type=patch "
+br = sys.argv[2]
+for i, n in enumerate(sorted(t["bridges"][br]["ports"])):
+    print("\n".join(("-- add-port %s %s -- set interface %s type=patch "
                      "options:peer=absent-%s ofport_request=%d"
-                     % (n, n, n, i + 1)).split()))
+                     % (br, n, n, n, i + 1)).split()))
 PY
+}
+add_big_bridge br0 "$big"
 BIGLOG=$work/big.log
+big_topo=$big
 start_big() {
-    "$OVS_FLOWD" "$big" --db="$DB" --detach --pidfile="$work/big.pid" \
+    "$OVS_FLOWD" "$big_topo" --db="$DB" --detach --pidfile="$work/big.pid" \
         --log-file="$BIGLOG" --unixctl="$work/big.ctl" -vconsole:off \
         --verify-interval=1 --verify-slice=64 -vrt_verify:file:dbg \
         -vrt_sync:file:dbg "$@"
@@ -798,19 +809,29 @@ mover=$(/usr/bin/python3 -c '
 import json, sys
 ports = json.load(open(sys.argv[1]))["bridges"]["br0"]["ports"]
 print(next(n for n, p in ports.items() if p["role"] == "guest"))' "$big")
-b0=$(wc -l < "$BIGLOG")
 big_since() { tail -n +$((b0 + 1)) "$BIGLOG"; }
-start_big --audit-interval=0
-wait_for "the restart in sync by the digests" 30 sh -c \
-    "tail -n +$((b0 + 1)) '$BIGLOG' | grep -q 'bridge br0: the switch holds every flow wanted, nothing sent (.*by their digests'"
-vsctl set interface "$mover" ofport_request=999
-wait_for "$mover's flows to follow it to ofport 999" 30 sh -c \
-    "ovs-ofctl -O OpenFlow15 dump-flows br0 '$ours' | grep -q 'in_port=999[ ,]'" \
-    && wait_for "the switch to hold the second ovs-flowd's flows" 30 big_synced
-move=$(big_since | grep -m1 "bridge br0: [0-9]* flow mods in")
-parsed=$(big_since | grep -n "bridge br0: the [0-9]* flows wanted parsed after the restart" | cut -d: -f1)
-moved=$(big_since | grep -n -m1 "bridge br0: [0-9]* flow mods in" | cut -d: -f1)
-seen=$(big_since | grep -n -m1 "bridge br0: port $mover is ofport 999" | cut -d: -f1)
+# restart_and_move OFPORT ARG...: starts the second ovs-flowd again (with
+# ARGs) and gives $mover ofport OFPORT the moment br0 is in sync by the
+# digests; then sets 'move' (the move's sync, logged) and the numbers of
+# the log lines since the restart that say br0's flows were parsed
+# ('parsed'), the move synced ('moved') and seen in OVSDB ('seen').
+restart_and_move() {
+    local to=$1
+    shift
+    b0=$(wc -l < "$BIGLOG")
+    start_big "$@"
+    wait_for "the restart in sync by the digests" 30 sh -c \
+        "tail -n +$((b0 + 1)) '$BIGLOG' | grep -q 'bridge br0: the switch holds every flow wanted, nothing sent (.*by their digests'"
+    vsctl set interface "$mover" ofport_request="$to"
+    wait_for "$mover's flows to follow it to ofport $to" 30 sh -c \
+        "ovs-ofctl -O OpenFlow15 dump-flows br0 '$ours' | grep -q 'in_port=$to[ ,]'" \
+        && wait_for "the switch to hold the second ovs-flowd's flows" 30 big_synced
+    move=$(big_since | grep -m1 "bridge br0: [0-9]* flow mods in")
+    parsed=$(big_since | grep -n "bridge br0: the [0-9]* flows wanted parsed after the restart" | cut -d: -f1)
+    moved=$(big_since | grep -n -m1 "bridge br0: [0-9]* flow mods in" | cut -d: -f1)
+    seen=$(big_since | grep -n -m1 "bridge br0: port $mover is ofport $to" | cut -d: -f1)
+}
+restart_and_move 999 --audit-interval=0
 when="after"
 [ -n "$seen" ] && [ -n "$parsed" ] && [ "$seen" -lt "$parsed" ] && when="before"
 echo "$move" | grep -q "flows of 1 of 303 ports rebuilt" \
@@ -819,6 +840,47 @@ echo "$move" | grep -q "flows of 1 of 303 ports rebuilt" \
     && ok "a guest moved as the restart is in sync by the digests (seen $when the parse): parsed first, then its own flows only (${move##*flow mods in })" \
     || bad "a guest moved as the restart is in sync by the digests: $move; parsed at line '$parsed', moved at '$moved'"
 stop_big
+# The same with OVSDB's change certainly before the parse: that waits
+# until no bridge has anything else to do, and a second bridge (a copy
+# of br0 with other names and addresses, br0's flows the same, and 12
+# more IPv6 addresses a guest: some 60k flows) holds none of our flows,
+# so its load, in one bundle, keeps ovs-flowd busy while br0 is in sync
+# by the digests and its guest moves.
+big_topo=$work/big2.json
+/usr/bin/python3 - "$big" > "$big_topo" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+s = json.dumps(t["bridges"]["br0"])
+for a, b in (('"52:54:00:', '"52:54:01:'), ('"52:54:ff:', '"52:54:fe:'),
+             ('"192.0.2.', '"198.51.100.'), ('"2001:db8:0', '"2001:db8:100'),
+             ('"fe80::', '"fe80::1:')):
+    s = s.replace(a, b)
+br1 = json.loads(s)
+br1["ports"] = {"y" + n: p for n, p in br1["ports"].items()}
+for i, n in enumerate(sorted(br1["ports"])):
+    p = br1["ports"][n]
+    if p["role"] == "guest":
+        p["ipv6"] = p.get("ipv6", []) + ["2001:db8:100:2::%x:%x" % (i, k)
+                                         for k in range(1, 13)]
+for m in br1.get("mirrors", {}).values():
+    m["to"] = "y" + m["to"]
+t["bridges"]["br1"] = br1
+json.dump(t, sys.stdout)
+PY
+add_big_bridge br1 "$big_topo"
+restart_and_move 998 --audit-interval=0 --bulk-load=0
+loaded=$(big_since | grep -n -m1 "bridge br1: [0-9]* flow mods in one bundle" | cut -d: -f1)
+[ -n "$seen" ] && [ -n "$parsed" ] && [ -n "$moved" ] && [ -n "$loaded" ] \
+    && [ "$seen" -lt "$parsed" ] && [ "$parsed" -lt "$moved" ] \
+    && echo "$move" | grep -q "flows of 1 of 303 ports rebuilt" \
+    && ! big_since | grep -q "are not what the digests said\|bridge br0: .*ms reading them back" \
+    && ok "...and seen before the parse, br1 loading meanwhile: parsed first, then its own flows only ($([ "$moved" -lt "$loaded" ] && echo "before" || echo "after") br1's load ended; ${move##*flow mods in })" \
+    || bad "a guest moved before the parse, br1 loading: seen at line '$seen', parsed at '$parsed', moved at '$moved', br1 loaded at '$loaded': $(big_since | grep -E "bridge br[01]: |ofport 998" | grep -v "is ofport [0-9]* (interface y" | tail -14)"
+ovs-ofctl -O OpenFlow15 dump-flows --no-names --no-stats br1 "$ours" | LC_ALL=C sort \
+    | cmp -s - <("$OVS_FLOWC" compile "$big_topo" --bridge br1 --format dump --ofport-auto | LC_ALL=C sort) \
+    && ok "...and br1 holds the compiler's flows" || bad "br1's flows differ from the compiler's"
+stop_big
+vsctl del-br br1
 vsctl del-br br0
 
 echo "flowd-runtime: $sc_pass passed, $sc_fail failed"
