@@ -313,10 +313,7 @@ apply_topology(struct flowd *fd, struct topo *t)
         free(b->ofports);
         free(b->bound);
         free(b->ifaces);
-        free(b->built_ofports);
-        b->built_ofports = NULL;    /* The next build is a full one. */
-        free(b->deferred_ofports);
-        b->deferred_ofports = NULL;
+        rt_bridge_forget_builds(b);
         b->ofports = xcalloc(tb->n_ports + 1, sizeof *b->ofports);
         b->bound = xcalloc(tb->n_ports + 1, sizeof *b->bound);
         b->ifaces = xcalloc(tb->n_ports + 1, sizeof *b->ifaces);

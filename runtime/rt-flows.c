@@ -758,11 +758,12 @@ rt_table_diff_delta(const struct rt_table *desired,
 }
 
 /* Puts desired flow 'd' itself into 'installed' (which then holds it
- * too), in place of 'i', the flow with its key there, if any. */
+ * too), in place of the flow with its key, if any. */
 static void
-install_over(struct rt_table *installed, struct rt_flow *i,
-             struct rt_flow *d)
+install(struct rt_table *installed, struct rt_flow *d)
 {
+    struct rt_flow *i = table_find(installed, d);
+
     if (i == d) {
         return;
     }
@@ -773,11 +774,6 @@ install_over(struct rt_table *installed, struct rt_flow *i,
     table_insert(installed, d);
 }
 
-static void
-install(struct rt_table *installed, struct rt_flow *d)
-{
-    install_over(installed, table_find(installed, d), d);
-}
 
 void
 rt_table_apply_delta(struct rt_table *installed,
@@ -796,6 +792,18 @@ rt_table_apply_delta(struct rt_table *installed,
     for (size_t k = 0; k < delta->n_added; k++) {
         install(installed, delta->added[k]);
     }
+}
+
+void
+rt_table_install_all(struct rt_table *installed,
+                     const struct rt_table *desired)
+{
+    struct rt_diff diff;
+
+    rt_diff_init(&diff);
+    rt_diff_all_sent(desired, &diff);
+    rt_table_apply_diff(installed, &diff);
+    rt_diff_destroy(&diff);
 }
 
 void

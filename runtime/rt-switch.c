@@ -291,10 +291,7 @@ probe_nd_ext(struct rt_bridge *b)
                   ? "the datapath has no ND extensions: neighbor "
                     "solicitations go to the address's owner alone"
                   : "ND answers as the datapath_type says");
-        free(b->built_ofports);
-        b->built_ofports = NULL;
-        free(b->deferred_ofports);
-        b->deferred_ofports = NULL;
+        rt_bridge_forget_builds(b);
     }
     return 0;
 }

@@ -395,6 +395,15 @@ synced_by_digest(struct rt_bridge *b, struct readback **rbp,
     return true;
 }
 
+void
+rt_bridge_forget_builds(struct rt_bridge *b)
+{
+    free(b->built_ofports);
+    b->built_ofports = NULL;
+    free(b->deferred_ofports);
+    b->deferred_ofports = NULL;
+}
+
 size_t
 rt_bridge_n_installed(const struct rt_bridge *b)
 {
@@ -599,7 +608,6 @@ build_deferred(struct rt_bridge *b, const struct model *m)
 {
     long long int start = time_msec();
     struct rt_delta delta;
-    struct rt_diff diff;
     size_t n_emitted;
     char *error;
 
@@ -621,11 +629,7 @@ build_deferred(struct rt_bridge *b, const struct model *m)
     if (error) {
         goto mismatch;
     }
-    /* Each flow goes into the installed table as a sync's would. */
-    rt_diff_init(&diff);
-    rt_diff_all_sent(&b->desired, &diff);
-    rt_table_apply_diff(&b->installed, &diff);
-    rt_diff_destroy(&diff);
+    rt_table_install_all(&b->installed, &b->desired);
     if (!ovs_u128_equals(b->installed.digest, b->saved.wire)
         || rt_table_count(&b->installed) != b->saved.n) {
         error = xstrdup("another wire digest");

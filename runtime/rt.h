@@ -401,6 +401,11 @@ void rt_diff_all_sent(const struct rt_table *desired, struct rt_diff *diff);
 void rt_table_apply_diff(struct rt_table *installed,
                          const struct rt_diff *diff);
 
+/* Makes empty installed table 'installed' hold the flows of 'desired'
+ * themselves (shared, as after a sync that sent them all). */
+void rt_table_install_all(struct rt_table *installed,
+                          const struct rt_table *desired);
+
 /* Like rt_table_diff(), for when 'installed' equals the desired table as
  * it was before the build that made 'delta': looks at the changed flows
  * only. */
@@ -569,6 +574,11 @@ struct rt_bridge {
     bool rebind;                /* rt_ovsdb_run() left the bridge alone
                                  * while it was busy: bind every port. */
 };
+
+/* Makes 'b''s next build a full one, and a build a restart by digest
+ * deferred impossible (its topology or ND support changed): frees
+ * b->built_ofports and b->deferred_ofports. */
+void rt_bridge_forget_builds(struct rt_bridge *b);
 
 /* How many flows of ours 'b''s switch holds, as far as ovs-flowd knows:
  * those of its installed table, or those the digest of the last sync

@@ -869,6 +869,8 @@ json.dump(t, sys.stdout)
 PY
 add_big_bridge br1 "$big_topo"
 restart_and_move 998 --audit-interval=0 --bulk-load=0
+wait_for "br1's load" 60 sh -c \
+    "tail -n +$((b0 + 1)) '$BIGLOG' | grep -q 'bridge br1: [0-9]* flow mods in one bundle'"
 loaded=$(big_since | grep -n -m1 "bridge br1: [0-9]* flow mods in one bundle" | cut -d: -f1)
 [ -n "$seen" ] && [ -n "$parsed" ] && [ -n "$moved" ] && [ -n "$loaded" ] \
     && [ "$seen" -lt "$parsed" ] && [ "$parsed" -lt "$moved" ] \

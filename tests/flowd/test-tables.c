@@ -7,8 +7,8 @@
  *   - a rebuild of one port's flows with another ofport, sent as a delta
  *     and applied, leaves the two tables equal again;
  *   - a second desired table built anew, its flows put in an empty
- *     installed table (as after a restart by digest: build_deferred()
- *     in rt-sync.c), gives that table the digest of the first installed
+ *     installed table (rt_table_install_all(), as after a restart by
+ *     digest: build_deferred() in rt-sync.c), gives that table the digest of the first installed
  *     table, which a read-back of the same flows would have;
  *   - the tables go, in one order or the other, and the two of the
  *     second build stay intact while those of the first go.
@@ -69,6 +69,16 @@ build(struct rt_table *out, const struct model *m,
     rt_delta_init(delta);
     return rt_table_build(out, m, br, ofports, PIPE_ND_EXT_YES, only, delta,
                           NULL, &n_emitted);
+}
+
+/* Destroys an installed and a desired table that share flows, the
+ * installed one first if 'installed_first'. */
+static void
+destroy_both(struct rt_table *installed, struct rt_table *desired,
+             bool installed_first)
+{
+    rt_table_destroy(installed_first ? installed : desired);
+    rt_table_destroy(installed_first ? desired : installed);
 }
 
 static void
@@ -136,10 +146,7 @@ test_bridge(const char *file, const struct model *m,
     rt_table_init(&inst2, true);
     error = build(&d2, m, br, ofports, NULL, &delta);
     rt_delta_destroy(&delta);
-    rt_diff_init(&diff);
-    rt_diff_all_sent(&d2, &diff);
-    rt_table_apply_diff(&inst2, &diff);
-    rt_diff_destroy(&diff);
+    rt_table_install_all(&inst2, &d2);
     check(!error && rt_table_count(&inst2) == rt_table_count(&inst)
           && ovs_u128_equals(inst2.digest, inst.digest)
           && !n_diff(&d2, &inst2), file, br->name,
@@ -147,23 +154,11 @@ test_bridge(const char *file, const struct model *m,
           "first one's digest");
     free(error);
 
-    if (installed_first) {
-        rt_table_destroy(&inst);
-        rt_table_destroy(&d1);
-    } else {
-        rt_table_destroy(&d1);
-        rt_table_destroy(&inst);
-    }
+    destroy_both(&inst, &d1, installed_first);
     check(!n_diff(&d2, &inst2)
           && rt_table_count(&inst2) == rt_table_count(&d2), file, br->name,
           "the first two tables gone, the second two are intact");
-    if (installed_first) {
-        rt_table_destroy(&inst2);
-        rt_table_destroy(&d2);
-    } else {
-        rt_table_destroy(&d2);
-        rt_table_destroy(&inst2);
-    }
+    destroy_both(&inst2, &d2, installed_first);
     free(ofports);
 }
 
