@@ -208,7 +208,8 @@ fresh=$(ofctl_load "$work/of") || exit 1
 settle
 : > "$work/first"; : > "$work/second"; : > "$work/firstb"; : > "$work/secondb"
 : > "$work/warm"; : > "$work/rss_restart"; : > "$work/hwm_restart"
-: > "$work/changed"; : > "$work/changed_mods"
+: > "$work/changed"; : > "$work/changed_mods"; : > "$work/moved"
+: > "$work/moved_mods"
 # sync_ms LINE NAME: once the sync of $probe_br logged after line LINE of
 # flowd.log is there, appends its duration (ms) to $work/NAME and
 # ovs-flowd's own share of it (building and diffing) to $work/NAMEb.
@@ -220,6 +221,20 @@ sync_ms() {
     done
     echo "$l" | sed 's/.* flow mods in [^(]*(\([0-9]*\) ms.*/\1/' >> "$work/$2"
     echo "$l" | sed 's/.* ms, \([0-9]*\) of them building.*/\1/' >> "$work/$2b"
+}
+# timed_restart NAME: starts ovs-flowd, appends the time until every
+# bridge is in sync to $work/NAME and the flow mods it sent to
+# $work/NAME_mods, and stops it.
+timed_restart() {
+    local l0 t0 t1
+    l0=$(wc -l < "$work/flowd.log")
+    t0=$(now); start_flowd
+    wait_synced "$l0"
+    t1=$(now); echo "$t1 - $t0" | bc >> "$work/$1"
+    ovs-appctl -t "$work/flowd.ctl" flowd/status \
+        | sed -n 's/.*flow mods sent \([0-9]*\).*/\1/p' | paste -sd+ | bc \
+        >> "$work/$1_mods"
+    kill "$(cat "$work/flowd.pid")"; sleep 0.5
 }
 for _ in $(seq "$RUNS"); do
     for k in 0 1 2 3; do ovs-ofctl -O OpenFlow15 del-flows br$k; done
@@ -265,17 +280,17 @@ for _ in $(seq "$RUNS"); do
     t1=$(now); echo "$t1 - $t0" | bc >> "$work/dump"
     # A restart after the topology changed while ovs-flowd was down (the
     # probe guest's MAC): that bridge's flows are read back and compared
-    # one by one, and the digest taken at start (4772040) is of no use
-    # for it.
+    # one by one.
     sed -i "s/\"$probe_mac\"/\"52:54:00:ff:ff:fe\"/" "$work/f.json"
-    l0=$(wc -l < "$work/flowd.log")
-    t0=$(now); start_flowd
-    wait_synced "$l0"
-    t1=$(now); echo "$t1 - $t0" | bc >> "$work/changed"
-    ovs-appctl -t "$work/flowd.ctl" flowd/status \
-        | sed -n 's/.*flow mods sent \([0-9]*\).*/\1/p' | paste -sd+ | bc \
-        >> "$work/changed_mods"
-    kill "$(cat "$work/flowd.pid")"; sleep 0.5
+    timed_restart changed
+    # A restart after the probe guest got another ofport while ovs-flowd
+    # was down (its VM restarted): the digest file has the last sync's
+    # ofports, so the switch is found to hold that sync's flows by the
+    # digests, and the port's flows follow it after the parse.
+    vsctl set interface "$probe" ofport_request=$((probe_ofport + 30000))
+    settle
+    timed_restart moved
+    vsctl set interface "$probe" ofport_request="$probe_ofport"
     sed -i "s/\"52:54:00:ff:ff:fe\"/\"$probe_mac\"/" "$work/f.json"
     ofctl_load "$work/of" >> "$work/fo"
 done
@@ -293,6 +308,7 @@ no=$(med1 < "$work/noop"); du=$(med1 < "$work/dump")
 echo "| no-op resync after restart (s) | $(median < "$work/noop") | $(median < "$work/dump") (dump-flows) | $(echo "scale=2; $no / $du" | bc) |"
 echo "| flow mods sent by the no-op resync | $mods | - | - |"
 echo "| restart after one guest's MAC changed while ovs-flowd was down (s) | $(median < "$work/changed"); $(med1 < "$work/changed_mods" | cut -d. -f1) flow mods | - | - |"
+echo "| restart after one guest got another ofport while ovs-flowd was down (s) | $(median < "$work/moved"); $(med1 < "$work/moved_mods" | cut -d. -f1) flow mods | - | - |"
 echo "| then the flows wanted parsed, after the no-op resync, beside the switch (ms, slowest bridge) | $(median < "$work/warm") | - | - |"
 rr=$(med1 < "$work/rss_restart")
 echo "| ovs-flowd RSS once they are parsed (KiB) | $(median < "$work/rss_restart") ($(echo "scale=2; $rr * 1024 / $flows" | bc) bytes/flow) | - | - |"

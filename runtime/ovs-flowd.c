@@ -280,6 +280,9 @@ apply_topology(struct flowd *fd, struct topo *t)
 {
     struct model *m = model_build(t);
     struct rt_bridge *b;
+    ovs_u128 topo_hash;
+
+    hash_bytes128(t->text, t->text_len, 0, &topo_hash);
 
     /* The bridges' threads read the model, the topology and the ports'
      * ofports that change here (a verification need not end first). */
@@ -309,6 +312,7 @@ apply_topology(struct flowd *fd, struct topo *t)
             hmap_insert(&fd->bridges, &b->node, hash_string(b->name, 0));
         }
         b->br = tb;
+        b->topo_hash = topo_hash;
         b->bind_br = NULL;      /* 'tb' may sit where the last one did. */
         free(b->ofports);
         free(b->bound);

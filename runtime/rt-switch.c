@@ -73,7 +73,7 @@ rt_switch_disconnect(struct rt_bridge *b, const char *why)
     vconn_close(b->mon);
     b->ctl = b->mon = NULL;
     b->need_dump = true;
-    b->early_valid = false;
+    rt_bridge_forget_early(b);
     b->in_sync = false;
     b->audit_known = false;
     b->next_connect = time_msec() + RECONNECT_MS;
@@ -719,6 +719,7 @@ rt_bridge_destroy(struct rt_bridge *b)
     free(b->ofports);
     free(b->built_ofports);
     free(b->deferred_ofports);
+    free(b->early_ofports);
     free(b->bound);
     free(b->ifaces);
     free(b->last_error);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "model.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
@@ -59,8 +60,10 @@ struct readback {
     bool early;                 /* done before (struct rt_bridge). */
     bool digest_only;           /* Digest the flows, do not keep them: */
     struct rt_digest last;      /* the last sync's digests, which the */
-    ovs_u128 digest;            /* flows wanted match; the switch's flows' */
-    size_t n;                   /* digest and count. */
+    unsigned int *ofports;      /* flows wanted for these ofports (owned,
+                                 * those of that sync) match; */
+    ovs_u128 digest;            /* the switch's flows' digest and count. */
+    size_t n;
     long long int start;        /* When it began and ended (monotonic */
     long long int end;          /* ms; the end set with 'done'). */
     int error;                  /* rt_dump_ours()'s result. */
@@ -87,12 +90,13 @@ readback_thread(void *rb_)
 
 /* Starts reading back 'b''s flows into 'rb' (or only digesting them, if
  * 'last' is nonnull: the digests of the last sync, which the flows
- * wanted match; the digest made at start while OVSDB was awaited, if
- * there is one, is that read-back, over).  Until finish_readback(), the
- * thread owns b->ctl and b->installed. */
+ * wanted for its 'ofports' match, taken by 'rb'; the digest made at
+ * start while OVSDB was awaited, if there is one, is that read-back,
+ * over).  Until finish_readback(), the thread owns b->ctl and
+ * b->installed. */
 static void
 start_readback(struct rt_bridge *b, struct readback *rb,
-               const struct rt_digest *last)
+               const struct rt_digest *last, unsigned int *ofports)
 {
     bool early = (last && b->early_valid
                   && time_msec() - b->early_end < RT_EARLY_MS);
@@ -108,9 +112,9 @@ start_readback(struct rt_bridge *b, struct readback *rb,
     if (last) {
         rb->digest_only = true;
         rb->last = *last;
+        rb->ofports = ofports;
         rt_table_clear(&b->installed);
     }
-    b->early_valid = false;
     if (early) {
         rb->early = true;
         rb->digest = b->early_digest;
@@ -118,7 +122,9 @@ start_readback(struct rt_bridge *b, struct readback *rb,
         rb->start = b->early_start;
         rb->end = b->early_end;
         rb->done = true;
-    } else {
+    }
+    rt_bridge_forget_early(b);
+    if (!early) {
         rb->thread = ovs_thread_create("readback", readback_thread, rb);
     }
 }
@@ -302,6 +308,21 @@ sync_done(struct rt_bridge *b, long long int start)
     rt_bridge_set_error(b, NULL);
 }
 
+/* What 'b''s flows are generated from, but for the ofports: the
+ * topology file's bytes, the switch's ND support and ovs-flowd's version
+ * (struct rt_digest's 'source'). */
+static ovs_u128
+flows_source(const struct rt_bridge *b)
+{
+    uint32_t words[5];
+    ovs_u128 h;
+
+    memcpy(words, b->topo_hash.u32, sizeof b->topo_hash.u32);
+    words[4] = b->nd_ext;
+    hash_bytes128(words, sizeof words, hash_string(PACKAGE_VERSION, 0), &h);
+    return h;
+}
+
 /* Saves the digest of what 'b' holds, if it changed: 'b' is in sync and
  * its desired table built. */
 static void
@@ -311,44 +332,82 @@ save_digest(struct rt_bridge *b)
         .text = b->desired.digest,
         .wire = b->installed.digest,
         .n = rt_table_count(&b->installed),
+        .source = flows_source(b),
     };
 
     if (!ovs_u128_equals(d.text, b->saved.text)
-        || !ovs_u128_equals(d.wire, b->saved.wire) || d.n != b->saved.n) {
-        rt_digest_save(b->name, &d);
+        || !ovs_u128_equals(d.wire, b->saved.wire) || d.n != b->saved.n
+        || !ovs_u128_equals(d.source, b->saved.source)) {
+        rt_digest_save(b->name, &d, b->built_ofports, b->br->n_ports);
         b->saved = d;
     }
 }
 
 /* Whether a restart's read-back of 'b' may only digest the switch's
- * flows: if the text of the flows wanted has the digest the last sync
- * saved, and so they are the flows it left, stores its digests in '*d'
- * and returns true.  Otherwise the flows are read back into the
+ * flows: if the digest file says what the last sync left, and the
+ * topology still wants those flows for the ofports that sync built for,
+ * stores its digests in '*d' and those ofports in '*ofportsp' (malloc'd,
+ * the caller's) and returns true.  The topology wants them if the flows
+ * were generated from the same topology file (its bytes), switch and
+ * ovs-flowd (flows_source()), or else if the text of the flows
+ * generated for those ofports has the digest saved.  The ofports OVSDB
+ * says now need not be those: the flows of the ports that moved are
+ * synced after the switch is found to hold the last sync's
+ * (synced_by_digest()).  Otherwise the flows are read back into the
  * installed table, to be compared one by one; so they are also when the
  * digest turns out not to be the switch's (a second read-back then; it
  * does not happen unless the switch changed behind ovs-flowd's back or
- * restarted, and one that restarted answers at once). */
+ * restarted, and one that restarted answers at once).  Told at start,
+ * before OVSDB's contents arrive, if the switch was connected by then
+ * (digest_early()).  Whatever told it, the parse after the restart
+ * checks the flows wanted against both digests (build_deferred()). */
 static bool
-wants_last_sync(struct rt_bridge *b, const struct model *m,
-                struct rt_digest *d)
+last_sync_wanted(struct rt_bridge *b, const struct model *m,
+                 struct rt_digest *d, unsigned int **ofportsp)
 {
+    long long int start = time_msec();
     ovs_u128 text;
     size_t n;
 
-    if (b->built_ofports || !rt_digest_load(b->name, d, false)) {
+    if (b->early_checked) {
+        *d = b->early_last;
+        *ofportsp = b->early_ofports;
+        b->early_ofports = NULL;
+        return *ofportsp != NULL;
+    }
+    *ofportsp = NULL;
+    if (b->built_ofports
+        || !rt_digest_load(b->name, b->br->n_ports, d, ofportsp)) {
         return false;
     }
-    rt_table_text_digest(m, b->br, b->ofports, b->nd_ext, &text, &n);
+    if (ovs_u128_equals(d->source, flows_source(b))) {
+        return true;
+    }
+    rt_table_text_digest(m, b->br, *ofportsp, b->nd_ext, &text, &n);
+#ifdef __GLIBC__
+    /* As after build_deferred()'s build: the generation's scratch pages
+     * back, from the arena of this thread, which builds no more (at
+     * start, the connecting thread: ovs-flowd's peak to the initial sync
+     * of 586k flows was 366 MiB without, 349-355 MiB with). */
+    malloc_trim(0);
+#endif
     if (!ovs_u128_equals(text, d->text) || n != d->n) {
         VLOG_INFO("bridge %s: the flows wanted changed since the last "
-                  "sync: comparing every flow", b->name);
+                  "sync: comparing every flow (%lld ms generating their "
+                  "text)", b->name, time_msec() - start);
+        free(*ofportsp);
+        *ofportsp = NULL;
         return false;
     }
+    VLOG_INFO("bridge %s: the topology file, the switch or ovs-flowd "
+              "changed since the last sync, not the flows wanted for its "
+              "ofports (%lld ms generating their text)", b->name,
+              time_msec() - start);
     return true;
 }
 
 /* With the read-back '*rbp' running and a full build due: if the
- * read-back only digests the flows (wants_last_sync()), tells from the
+ * read-back only digests the flows (last_sync_wanted()), tells from the
  * digests whether the switch holds what the last sync left.  If so, 'b'
  * is in sync with its desired table deferred.  Returns true if there is
  * nothing more to do now (in sync, or the read-back failed); false if
@@ -365,7 +424,10 @@ synced_by_digest(struct rt_bridge *b, struct readback **rbp,
         return false;
     }
     *rbp = NULL;
+    unsigned int *ofports = rb->ofports;
+    rb->ofports = NULL;
     if (!finish_readback(rb)) {
+        free(ofports);
         return true;
     }
     if (!ovs_u128_equals(rb->digest, rb->last.wire)
@@ -374,24 +436,38 @@ synced_by_digest(struct rt_bridge *b, struct readback **rbp,
                   "left (%"PRIuSIZE" of our flows, not %"PRIuSIZE"): "
                   "comparing every flow%s", b->name, rb->n, rb->last.n,
                   rb->n ? ", read back again" : "");
+        free(ofports);
         if (rb->n) {
-            start_readback(b, rb, NULL);
+            start_readback(b, rb, NULL, NULL);
             *rbp = rb;
         }
         return false;
     }
+    /* The switch holds the flows wanted for 'ofports'.  The ports whose
+     * ofport is another now (a guest restarted while ovs-flowd was down)
+     * are synced next, after the parse, as any change after a sync. */
+    size_t n_moved = 0;
+    for (size_t i = 0; i < b->br->n_ports; i++) {
+        n_moved += ofports[i] != b->ofports[i];
+    }
     rt_table_clear(&b->desired);
     b->desired_deferred = true;
     free(b->deferred_ofports);
-    b->deferred_ofports = xmemdup(b->ofports, (b->br->n_ports + 1)
-                                              * sizeof *b->ofports);
+    b->deferred_ofports = ofports;
     b->saved = rb->last;
-    b->need_sync = false;
-    sync_done(b, start);
-    VLOG_INFO("bridge %s: the switch holds every flow wanted, nothing sent "
+    sync_done(b, start);        /* In sync with the last sync's ofports. */
+    b->need_sync = n_moved > 0;
+    VLOG_INFO("bridge %s: the switch holds %s, nothing sent "
               "(%"PRIuSIZE" flows, what the last sync left, by their "
-              "digests: %lld ms; the flows are parsed next)",
-              b->name, rb->n, b->last_sync_ms);
+              "digests: %lld ms; the flows are parsed next%s)",
+              b->name, n_moved ? "the last sync's flows" : "every flow wanted",
+              rb->n, b->last_sync_ms,
+              n_moved ? ", then the flows of the ports with another ofport"
+                        " since are synced" : "");
+    if (n_moved) {
+        VLOG_INFO("bridge %s: %"PRIuSIZE" ports have another ofport than "
+                  "the last sync's", b->name, n_moved);
+    }
     return true;
 }
 
@@ -402,6 +478,16 @@ rt_bridge_forget_builds(struct rt_bridge *b)
     b->built_ofports = NULL;
     free(b->deferred_ofports);
     b->deferred_ofports = NULL;
+    rt_bridge_forget_early(b);
+}
+
+void
+rt_bridge_forget_early(struct rt_bridge *b)
+{
+    b->early_checked = false;
+    free(b->early_ofports);
+    b->early_ofports = NULL;
+    b->early_valid = false;
 }
 
 size_t
@@ -661,24 +747,34 @@ mismatch:
 }
 
 /* Right after connecting at start, before OVSDB's contents arrive (a
- * second at 8000 ports, the switch idle meanwhile): if 'b' has a digest
- * saved by its last sync, digests the switch's flows of ours now, as a
- * restart's read-back would once the ofports are known (only then can
- * the flows wanted be generated and their text digested).  The read-back
- * takes that digest instead (start_readback()). */
+ * second at 8000 ports, the switch idle meanwhile): tells whether the
+ * topology still wants the flows the last sync left, from the text of
+ * the flows generated for the ofports that sync built for, which the
+ * digest file has (last_sync_wanted()); if so, digests the switch's flows
+ * of ours now, as the restart's read-back would once the ofports are
+ * known.  The read-back takes that answer and that digest instead
+ * (start_readback()). */
 static void
-digest_early(struct rt_bridge *b)
+digest_early(struct rt_bridge *b, const struct model *m)
 {
-    long long int start = time_msec();
-    struct rt_digest last;
+    struct rt_digest last = { .n = 0 };
+    unsigned int *ofports;
     ovs_u128 digest = OVS_U128_ZERO;
     size_t n = 0;
     int error;
 
-    b->early_valid = false;
-    if (b->built_ofports || !rt_digest_load(b->name, &last, true)) {
+    rt_bridge_forget_early(b);
+    if (b->built_ofports) {
         return;
     }
+    bool wanted = last_sync_wanted(b, m, &last, &ofports);
+    b->early_checked = true;
+    b->early_last = last;
+    b->early_ofports = ofports;
+    if (!wanted) {
+        return;
+    }
+    long long int start = time_msec();
     error = rt_digest_ours(b->ctl, OFPTT_ALL, 1, 0, NULL, &digest, &n);
     if (error) {
         rt_switch_disconnect(b, ovs_strerror(error));
@@ -703,7 +799,7 @@ rt_sync_bridge(struct rt_bridge *b, const struct model *m)
         if (!b->in_db) {
             /* Read back once OVSDB has said the ofports; meanwhile, the
              * switch's flows digested for a restart. */
-            digest_early(b);
+            digest_early(b, m);
             return;
         }
     }
@@ -712,7 +808,7 @@ rt_sync_bridge(struct rt_bridge *b, const struct model *m)
          * digests stood for comes first, and a sync then rebuilds only
          * the ports that changed since.)  Not what the digests said:
          * read back in full, not by the digests again. */
-        start_readback(b, &rb, NULL);
+        start_readback(b, &rb, NULL, NULL);
         sync_bridge(b, m, &rb);
         return;
     }
@@ -734,9 +830,10 @@ rt_sync_bridge(struct rt_bridge *b, const struct model *m)
     b->need_verify = false;
     if (b->need_dump) {
         struct rt_digest last;
+        unsigned int *ofports;
+        bool wanted = last_sync_wanted(b, m, &last, &ofports);
 
-        start_readback(b, &rb, (wants_last_sync(b, m, &last) ? &last
-                                : NULL));
+        start_readback(b, &rb, wanted ? &last : NULL, ofports);
         sync_bridge(b, m, &rb);
     } else if (b->need_sync) {
         sync_bridge(b, m, NULL);

@@ -431,16 +431,27 @@ struct rt_digest {
     ovs_u128 text;              /* Text digest of the desired flows. */
     ovs_u128 wire;              /* Wire digest of the installed flows. */
     size_t n;                   /* How many. */
+    ovs_u128 source;            /* What they were generated from: a hash
+                                 * of the topology file's bytes, the
+                                 * switch's ND support and ovs-flowd's
+                                 * version (rt-sync.c). */
 };
 
-/* Reads the digest last saved for bridge 'bridge' into '*d'; returns
- * false if there is none, or none valid for this libopenvswitch (a
- * damaged file is ignored, and logged unless 'quiet'). */
-bool rt_digest_load(const char *bridge, struct rt_digest *d, bool quiet);
-/* Saves '*d' for bridge 'bridge', replacing the file atomically; a
- * failure is logged (rate-limited) and otherwise ignored: it only costs
- * the next restart a full comparison. */
-void rt_digest_save(const char *bridge, const struct rt_digest *d);
+/* Reads the digest last saved for bridge 'bridge', whose topology has
+ * 'n_ports' ports now, into '*d', and the ofports its flows were built
+ * for into '*ofportsp' (malloc'd, the caller's: n_ports + 1 entries
+ * indexed like the topology bridge's ports, the last 0).  Returns false,
+ * with '*ofportsp' NULL, if there is none, or none valid for this
+ * libopenvswitch and this number of ports (a damaged file is ignored
+ * and logged). */
+bool rt_digest_load(const char *bridge, size_t n_ports, struct rt_digest *d,
+                    unsigned int **ofportsp);
+/* Saves '*d' for bridge 'bridge', with the 'n_ports' 'ofports' its flows
+ * were built for, replacing the file atomically; a failure is logged
+ * (rate-limited) and otherwise ignored: it only costs the next restart a
+ * full comparison. */
+void rt_digest_save(const char *bridge, const struct rt_digest *d,
+                    const unsigned int *ofports, size_t n_ports);
 
 /* --- Bridges --------------------------------------------------------- */
 
@@ -469,6 +480,7 @@ struct rt_bridge {
     struct hmap_node node;      /* In 'rt_bridges', by name. */
     char *name;                 /* Owned. */
     const struct topo_bridge *br;   /* In the current topology. */
+    ovs_u128 topo_hash;         /* Of the current topology file's bytes. */
 
     /* OVSDB. */
     bool in_db;                 /* The bridge exists in OVSDB. */
@@ -512,7 +524,15 @@ struct rt_bridge {
                                  * and full comparison instead. */
     struct rt_digest saved;     /* What was last saved or loaded. */
     bool need_dump;             /* Installed table must be read back. */
-    bool early_valid;           /* At start, the switch's flows of ours */
+    /* At start, as soon as connected, while OVSDB's contents are awaited
+     * (digest_early() in rt-sync.c; all forgotten by the next read-back,
+     * a disconnection, a topology reload): */
+    bool early_checked;         /* Whether the topology still wants the
+                                 * flows the last sync left was told: */
+    struct rt_digest early_last;    /* if so, that sync's digests and the */
+    unsigned int *early_ofports;    /* ofports it built for (owned), else
+                                     * NULL; */
+    bool early_valid;           /* and if so, the switch's flows of ours */
     ovs_u128 early_digest;      /* digested as soon as connected, while */
     size_t early_n;             /* OVSDB's contents were awaited: their */
     long long int early_start;  /* digest and count, and when that began */
@@ -579,6 +599,9 @@ struct rt_bridge {
  * deferred impossible (its topology or ND support changed): frees
  * b->built_ofports and b->deferred_ofports. */
 void rt_bridge_forget_builds(struct rt_bridge *b);
+/* Forgets what 'b' learned at start for its restart (struct rt_bridge's
+ * early_*): after a disconnection, a reload, or once used. */
+void rt_bridge_forget_early(struct rt_bridge *b);
 
 /* How many flows of ours 'b''s switch holds, as far as ovs-flowd knows:
  * those of its installed table, or those the digest of the last sync

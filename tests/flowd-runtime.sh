@@ -16,7 +16,9 @@
 #     own counter, and the switch's flows keep their age) and parses no
 #     flow (the read-back matches the digest of the last sync); a flow
 #     added meanwhile behind its back, a topology changed meanwhile, a
-#     damaged digest file: all compared in full; the flows wanted are
+#     damaged digest file: all compared in full; a guest given another
+#     ofport meanwhile: by the digests, then its own flows synced; the
+#     flows wanted are
 #     parsed after such a restart, and a port changed then gets the same
 #     flows as ever, rebuilding its own only;
 #   - a port deleted and re-added with another ofport: flows follow, none
@@ -289,6 +291,17 @@ digested=$(tail -n +$((since + 1)) "$LOG" | grep -o "bridge fbr: [0-9]* of our f
 [ -n "$digested" ] && ! logged "ms reading them back" \
     && ok "and the switch's flows only digested, none kept: ${digested#bridge fbr: }" \
     || bad "the restart by digest read the flows back: $(tail -n +$((since + 1)) "$LOG" | grep "of our flows on the switch")"
+# The same topology file: its flows are not even generated to tell that
+# they are the last sync's.  A file changed in a way that changes no
+# flow (a blank line added): they are, and found the same.
+! logged "ms generating their text" \
+    && ok "and the same topology file: the flows wanted not even generated" \
+    || bad "the flows wanted were generated for the same topology file: $(tail -n +$((since + 1)) "$LOG" | grep "generating their text")"
+restart_flowd sh -c "echo >> '$topo'"
+logged "bridge fbr: the topology file, the switch or ovs-flowd changed since the last sync, not the flows wanted for its ofports ([0-9]* ms generating their text)" \
+    && logged "$by_digest" && [ "$(mods)" = 0 ] \
+    && ok "a blank line added to the topology file: the flows generated, the same, by the digests, 0 flow mods" \
+    || bad "a blank line added to the topology file: $(mods) flow mods; $(tail -n +$((since + 1)) "$LOG" | grep "bridge fbr:" | head -3)"
 
 # 4b. What the digest must not hide.  A flow of ours added behind
 # ovs-flowd's back while it was down: found and deleted.
@@ -320,6 +333,22 @@ logged "bridge fbr: the flows wanted changed since the last sync" \
     || bad "a topology changed while ovs-flowd was down: $(mods) flow mods"
 equals_compile "after the topology changed while ovs-flowd was down"
 restart_flowd sed -i 's/"192.0.2.82"/"192.0.2.92"/' "$topo"
+# A guest given another ofport while ovs-flowd was down (its VM
+# restarted): the digest file has the ofports of the last sync, so the
+# switch is found to hold that sync's flows by the digests, and only the
+# moved port's flows are synced after the parse; nothing read back.
+old=$(vsctl get interface f2 ofport)
+new=$((old + 40))
+restart_flowd vsctl set interface f2 ofport_request=$new
+moved=$(tail -n +$((since + 1)) "$LOG" | grep -m1 "bridge fbr: [0-9]* flow mods in")
+logged "bridge fbr: the switch holds the last sync's flows, nothing sent (.*by their digests" \
+    && logged "bridge fbr: 1 ports have another ofport than the last sync's" \
+    && ! logged "ms reading them back" \
+    && echo "$moved" | grep -q "flows of 1 of [0-9]* ports rebuilt" \
+    && grep -q "in_port=$new[ ,]" "$work/live" && ! grep -q "in_port=$old[ ,]" "$work/live" \
+    && ok "a guest given another ofport while ovs-flowd was down: by the digests, then its port's flows only ($(mods) flow mods)" \
+    || bad "a guest given another ofport while ovs-flowd was down: $(mods) flow mods; $(tail -n +$((since + 1)) "$LOG" | grep "bridge fbr:" | head -5)"
+equals_compile "after a guest got another ofport while ovs-flowd was down"
 # A damaged digest file: ignored, said, every flow compared.
 restart_flowd sh -c "echo damaged > $OVS_RUNDIR/ovs-flowd.fbr.digest"
 logged "ovs-flowd.fbr.digest: not a digest ovs-flowd wrote: ignored" \
