@@ -98,16 +98,22 @@ legit "s1 pings s2 with 3000-byte IPv6 packets (fragmented)" \
 
 # Forged neighbor advertisement (override) and solicitation.
 lx s6 ping -6 -c 1 -W 2 2001:db8:6::72 >/dev/null
-zero_at "forged NA (override) claiming s2's address" s6 eth0 "icmp6 and ether src $S1" -- \
+# (The filters name the forged message: s1's kernel sends router
+# solicitations and MLD reports of its own, which may reach s6.)
+zero_at "forged NA (override) claiming s2's address" s6 eth0 "icmp6 and ip6[40] == 136 and ether src $S1" -- \
     scapy s1 "sendp(Ether(src='$S1', dst='$S6') / IPv6(src='2001:db8:6::71', dst='2001:db8:6::1', hlim=255) / ICMPv6ND_NA(tgt='2001:db8:6::72', R=0, S=0, O=1) / ICMPv6NDOptDstLLAddr(lladdr='$S1'), iface='eth0', count=3, verbose=False)"
 mac=$(lx s6 ip -6 neigh show 2001:db8:6::72 | awk '{print $5}')
 [ "$mac" = "$S2" ] && { ok "attack blocked: s6 still has s2 at s2's MAC"; sc_attacks=$((sc_attacks + 1)); } \
     || bad "s6 has 2001:db8:6::72 at '$mac'"
-zero_at "NS with s2's MAC as source link-layer address" s6 eth0 "icmp6 and ether src $S1" -- \
+# An NS whose first option (ip6[64]: after 40 bytes of IPv6 header and
+# 24 of NS) is a source link-layer address with s2's MAC.
+s2_mac=$(echo "$S2" | tr -d :)
+S2_OPT="ip6[64] == 1 and ip6[66:4] == 0x${s2_mac:0:8} and ip6[70:2] == 0x${s2_mac:8:4}"
+zero_at "NS with s2's MAC as source link-layer address" s6 eth0 "icmp6 and ip6[40] == 135 and ether src $S1 and $S2_OPT" -- \
     scapy s1 "sendp(Ether(src='$S1', dst='33:33:ff:00:00:01') / IPv6(src='2001:db8:6::71', dst='ff02::1:ff00:1', hlim=255) / ICMPv6ND_NS(tgt='2001:db8:6::1') / ICMPv6NDOptSrcLLAddr(lladdr='$S2'), iface='eth0', count=3, verbose=False)"
-zero_at "NS with two source link-layer options, s2's MAC first" s6 eth0 "icmp6 and ether src $S1" -- \
+zero_at "NS with two source link-layer options, s2's MAC first" s6 eth0 "icmp6 and ip6[40] == 135 and ether src $S1 and $S2_OPT" -- \
     scapy s1 "sendp(Ether(src='$S1', dst='33:33:ff:00:00:01') / IPv6(src='2001:db8:6::71', dst='ff02::1:ff00:1', hlim=255) / ICMPv6ND_NS(tgt='2001:db8:6::1') / ICMPv6NDOptSrcLLAddr(lladdr='$S2') / ICMPv6NDOptSrcLLAddr(lladdr='$S1'), iface='eth0', count=3, verbose=False)"
-zero_at "NS from s2's address" s6 eth0 "icmp6 and ether src $S1" -- \
+zero_at "NS from s2's address" s6 eth0 "icmp6 and ip6[40] == 135 and ether src $S1 and src host 2001:db8:6::72" -- \
     scapy s1 "sendp(Ether(src='$S1', dst='33:33:ff:00:00:01') / IPv6(src='2001:db8:6::72', dst='ff02::1:ff00:1', hlim=255) / ICMPv6ND_NS(tgt='2001:db8:6::1') / ICMPv6NDOptSrcLLAddr(lladdr='$S1'), iface='eth0', count=3, verbose=False)"
 
 # Duplicate address detection: s2 re-adds its address with DAD while s1
