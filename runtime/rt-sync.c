@@ -465,8 +465,9 @@ synced_by_digest(struct rt_bridge *b, struct readback **rbp,
               n_moved ? ", then the flows of the ports with another ofport"
                         " since are synced" : "");
     if (n_moved) {
-        VLOG_INFO("bridge %s: %"PRIuSIZE" ports have another ofport than "
-                  "the last sync's", b->name, n_moved);
+        VLOG_INFO("bridge %s: another ofport than the last sync's for "
+                  "%"PRIuSIZE" of %"PRIuSIZE" ports", b->name, n_moved,
+                  b->br->n_ports);
     }
     return true;
 }
