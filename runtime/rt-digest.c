@@ -55,7 +55,7 @@ rt_digest_load(const char *bridge, size_t n_ports, struct rt_digest *d,
                unsigned int **ofportsp)
 {
     char *path = digest_path(bridge);
-    char line[256], version[64];
+    char line[256] = "", version[64];
     uint64_t t_hi, t_lo, w_hi, w_lo, s_hi, s_lo;
     unsigned long long n, p;
     unsigned int *ofports = NULL;

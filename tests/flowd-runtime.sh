@@ -355,6 +355,18 @@ logged "ovs-flowd.fbr.digest: not a digest ovs-flowd wrote: ignored" \
     && logged "$compared" && [ "$(mods)" = 0 ] \
     && ok "a damaged digest file: ignored, every flow compared, 0 flow mods" \
     || bad "a damaged digest file: $(mods) flow mods"
+# The file of an older ovs-flowd (format 1, no ofports): the same, said
+# so; and one cut short in its ofports.
+restart_flowd sh -c "sed -i '1s/^ovs-flowd-digest [0-9]* /ovs-flowd-digest 1 /' $OVS_RUNDIR/ovs-flowd.fbr.digest"
+logged "ovs-flowd.fbr.digest: written by an older ovs-flowd (format 1): ignored" \
+    && logged "$compared" && [ "$(mods)" = 0 ] \
+    && ok "a digest file of format 1: ignored, said so, every flow compared, 0 flow mods" \
+    || bad "a digest file of format 1: $(mods) flow mods; $(tail -n +$((since + 1)) "$LOG" | grep "digest:")"
+restart_flowd sh -c "sed -i '2s/ [0-9]*\$//' $OVS_RUNDIR/ovs-flowd.fbr.digest"
+logged "ovs-flowd.fbr.digest: not a digest ovs-flowd wrote: ignored" \
+    && logged "$compared" && [ "$(mods)" = 0 ] \
+    && ok "a digest file missing an ofport: ignored, every flow compared, 0 flow mods" \
+    || bad "a digest file missing an ofport: $(mods) flow mods"
 # And the next restart goes by the digest again (step 5 then changes a
 # port of a bridge whose desired flows were never parsed).
 restart_flowd true
