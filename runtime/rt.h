@@ -512,16 +512,20 @@ struct rt_bridge {
     bool desired_deferred;      /* Neither table is built: a restart's
                                  * read-back digested the switch's flows
                                  * and found what the last sync left
-                                 * ('saved'), which the flows wanted are.
+                                 * ('saved'), which the flows wanted for
+                                 * its ofports are.
                                  * Built (build_deferred() in rt-sync.c),
                                  * the installed table filled from the
                                  * desired one, when nothing else is due
                                  * or first thing when something is... */
-    unsigned int *deferred_ofports; /* ...with these 'ofports' (owned),
-                                 * those the digests were compared for;
-                                 * NULL once the topology or the switch's
-                                 * ND support changed: then a read-back
-                                 * and full comparison instead. */
+    unsigned int *deferred_ofports; /* ...with these ofports (owned),
+                                 * the last sync's, which the switch's
+                                 * flows are for (the ports whose
+                                 * 'ofports' differ are synced after the
+                                 * build); NULL once the topology or the
+                                 * switch's ND support changed: then a
+                                 * read-back and full comparison
+                                 * instead. */
     struct rt_digest saved;     /* What was last saved or loaded. */
     bool need_dump;             /* Installed table must be read back. */
     /* At start, as soon as connected, while OVSDB's contents are awaited
