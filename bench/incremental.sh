@@ -10,7 +10,7 @@
 # ofport (ovs-flowd may read OVSDB late: its lag behind the probe is a
 # column of its own); the end is ovs-flowd's log line for the update's
 # bundle replied to (millisecond timestamps).  The floor under it: a
-# bare barrier that barrier-probe.py sends when it sees the ofport.  Uses run.sh's lab, vsctl, settle, ofctl_load, now, fresh_page_us,
+# bare barrier that barrier-probe.py sends when it sees the ofport.  Uses run.sh's lab, vsctl, settle, ofctl_load, log_wait, now, fresh_page_us,
 # FLOWD and work.
 #
 # The ports are of run.sh's BENCH_PORT_TYPE (iface_opts).  With dummy
@@ -90,9 +90,7 @@ PY
         -vrt_bundle:file:dbg -vrt_sync:file:dbg -vrt_verify:file:dbg \
         -vrt_switch:file:dbg
     for k in $(seq 0 $((nb - 1))); do
-        until grep -q "bridge br$k: .* flows installed" "$log" 2>/dev/null; do
-            sleep 0.05
-        done
+        log_wait "$log" 0 "bridge br$k: .* flows installed" > /dev/null
     done
     s1=$(now)
     flows=$(ovs-appctl -t "$work/flowd.ctl" flowd/status \
@@ -102,7 +100,7 @@ PY
     # add-port` does for ovs-vswitchd to apply it, but without ovs-vsctl,
     # which first reads the whole database (20-23 s a port at 50k
     # ports); the next port once ovs-flowd has sent this one's flows (at
-    # most 5 minutes) and ovs-vswitchd is idle again (at most 10 s more),
+    # most 10 minutes) and ovs-vswitchd is idle again (at most 10 s more),
     # so that each port meets a switch done with the last one (the tail
     # of one port's work would otherwise delay the next one's flows).
     # Beside ovs-flowd, barrier-probe.py waits for the same ofport and
@@ -111,7 +109,7 @@ PY
     : > "$work/inc-probe"
     while read -r ofp name; do
         settle 10
-        n0=$(grep -c "flow mods in " "$log")
+        l0=$(wc -l < "$log")
         /usr/bin/python3 "$srcdir/bench/barrier-probe.py" \
             "$OVS_RUNDIR/db.sock" "$OVS_RUNDIR/br0.mgmt" "$name" 300 \
             < /dev/null >> "$work/inc-probe" 2> "$work/inc-probe.err" &
@@ -122,11 +120,7 @@ PY
         done
         echo "$ofp $name" | /usr/bin/python3 "$srcdir/bench/add-ports.py" \
             --wait "$OVS_RUNDIR/db.sock" br0 "$port_type" || exit 1
-        for _ in $(seq 6000); do
-            [ "$(grep -c "flow mods in " "$log")" -gt "$n0" ] \
-                && break
-            sleep 0.05
-        done
+        log_wait "$log" "$l0" "flow mods in " > /dev/null
         wait $probe || cat "$work/inc-probe.err" >&2
     done < "$work/inc-add.txt"
     # For comparison, on the same bridge: one ovs-ofctl --bundle add-flow

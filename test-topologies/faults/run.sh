@@ -90,12 +90,13 @@ f_flowd() {
 }
 f_vswitchd() {
     kill -9 "$(cat "$OVS_RUNDIR/ovs-vswitchd.pid")"; sleep 1
-    ip netns exec "$SW" ovs-vswitchd "$DB" --detach --no-chdir --pidfile \
-        --log-file -vconsole:off
+    ip netns exec "$SW" nice -n -10 ovs-vswitchd "$DB" --detach \
+        --no-chdir --pidfile --log-file -vconsole:off   # as the lab does
 }
 f_ovsdb() {
     kill "$(cat "$OVS_RUNDIR/ovsdb-server.pid")"; sleep 1
-    ovsdb-server "$OVS_DBDIR/conf.db" --remote="punix:$OVS_RUNDIR/db.sock" \
+    nice -n -10 ovsdb-server "$OVS_DBDIR/conf.db" \
+        --remote="punix:$OVS_RUNDIR/db.sock" \
         --detach --no-chdir --pidfile --log-file -vconsole:off
 }
 f_flaps() {
