@@ -292,8 +292,7 @@ for _ in $(seq "$RUNS"); do
     mods=$(ovs-appctl -t "$work/flowd.ctl" flowd/status | sed -n 's/.*flow mods sent \([0-9]*\).*/\1/p' | paste -sd+ | bc)
     # The restart did not parse the flows wanted: ovs-flowd does it next,
     # beside the switch; the slowest bridge's time goes to $work/warm.
-    log_wait "$work/flowd.log" "$l0" "flows wanted parsed after the restart" 4 > /dev/null
-    tail -n +$((l0 + 1)) "$work/flowd.log" \
+    log_wait "$work/flowd.log" "$l0" "flows wanted parsed after the restart" 4 \
         | sed -n 's/.*flows wanted parsed after the restart (\([0-9]*\) ms).*/\1/p' \
         | sort -n | tail -1 >> "$work/warm"
     # What ovs-flowd holds then, with the flows parsed, and the most it
